@@ -1,0 +1,18 @@
+package io.bellwether.contracts;
+
+/**
+ * Type names of the non-retryable {@code ApplicationFailure}s Bellwether raises. Users search for
+ * these in the Temporal UI and CLI output.
+ */
+public final class FailureTypes {
+  /** The spec breaks a rule; the message lists every problem as {@code field: reason}. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  /** A name in the spec (router, backend, deployer, health check) is not in the configuration. */
+  public static final String UNKNOWN_TARGET = "UnknownTarget";
+  /** The router could not be reached or refused a command. */
+  public static final String ROUTER_UNAVAILABLE = "RouterUnavailable";
+  /** The deployer ran but could not put the version in place. */
+  public static final String DEPLOY_FAILED = "DeployFailed";
+
+  private FailureTypes() {}
+}

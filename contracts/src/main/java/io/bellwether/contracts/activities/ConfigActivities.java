@@ -1,0 +1,16 @@
+package io.bellwether.contracts.activities;
+
+import io.bellwether.contracts.spec.TargetRef;
+import io.bellwether.contracts.spec.Violation;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** Checks a spec's names against the worker's configuration. Read-only. */
+@ActivityInterface
+public interface ConfigActivities {
+  /**
+   * Every name in {@code target} that the configuration lacks, or whose kind is wrong, as
+   * violations with the field path ({@code target.router}, ...). Empty when all are known.
+   */
+  List<Violation> checkTarget(TargetRef target);
+}

@@ -1,0 +1,34 @@
+package io.bellwether.contracts.spec;
+
+/**
+ * How the pool is walked.
+ *
+ * @param maxUnavailable instances out of rotation at once: a count or a percentage of the pool
+ *     (Kubernetes' word); default 1
+ * @param bakeTime wait after a batch is back in rotation before the next starts; default 0s
+ * @param pauseAfterEachBatch wait for a {@code resume} after every batch but the last
+ * @param failureLimit instances that may fail before the whole run rolls back; default 0 (Argo
+ *     Rollouts' word). A failed instance within the limit is put back as it was.
+ */
+public record RollingStrategy(
+    IntOrPercent maxUnavailable,
+    String bakeTime,
+    Boolean pauseAfterEachBatch,
+    Integer failureLimit) {
+
+  public static RollingStrategy defaults() {
+    return new RollingStrategy(null, null, null, null);
+  }
+
+  public IntOrPercent maxUnavailableOrDefault() {
+    return maxUnavailable == null ? IntOrPercent.of(1) : maxUnavailable;
+  }
+
+  public boolean pauseAfterEachBatchOrDefault() {
+    return Boolean.TRUE.equals(pauseAfterEachBatch);
+  }
+
+  public int failureLimitOrDefault() {
+    return failureLimit == null ? 0 : failureLimit;
+  }
+}

@@ -1,0 +1,20 @@
+package io.bellwether.contracts.spec;
+
+/**
+ * One request sent to an upgraded, healthy instance before it is put back in rotation.
+ *
+ * @param path HTTP path, such as {@code /version}
+ * @param expectStatus the status code it must answer; default 200
+ * @param expectBodyContains text the body must contain; {@code ${version}} stands for the version
+ *     being deployed
+ */
+public record SmokeCheckSpec(String path, Integer expectStatus, String expectBodyContains) {
+  public int expectStatusOrDefault() {
+    return expectStatus == null ? 200 : expectStatus;
+  }
+
+  /** The expected body text with {@code ${version}} filled in, or null when none is expected. */
+  public String expectedBodyFor(String version) {
+    return expectBodyContains == null ? null : expectBodyContains.replace("${version}", version);
+  }
+}

@@ -1,0 +1,159 @@
+package io.bellwether.contracts.spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Structural rules of a spec. Pure and deterministic: the CLI calls it before starting a run, and
+ * the workflow calls it again first thing, so a spec that arrives by any path is checked. Names
+ * are checked against the worker's configuration separately, by an activity.
+ */
+public final class SpecValidator {
+  /** Names of services, instances, routers, backends, deployers: no paths, no spaces, no shell. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  /** Versions as release tools write them: 1.2.3, 2.0.0-rc.1, 1.0+build.5. */
+  public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+
+  private static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@/%?-]*");
+  private static final Duration MAX_WAIT = Duration.ofHours(24);
+
+  private SpecValidator() {}
+
+  /** Every problem with the spec; empty when it is valid. */
+  public static List<Violation> validate(RollingDeploymentSpec spec) {
+    List<Violation> out = new ArrayList<>();
+    if (spec == null) {
+      out.add(new Violation("(spec)", "is required"));
+      return out;
+    }
+    name(out, "service", spec.service(), true);
+    if (spec.version() == null || spec.version().isBlank()) {
+      out.add(new Violation("version", "is required"));
+    } else if (!VERSION.matcher(spec.version()).matches()) {
+      out.add(
+          new Violation(
+              "version", "must be letters, digits and . _ + - (up to 128), got '" + spec.version() + "'"));
+    }
+    TargetRef t = spec.target();
+    if (t == null) {
+      out.add(new Violation("target", "is required: router, backend and deployer by name"));
+    } else {
+      name(out, "target.router", t.router(), true);
+      name(out, "target.backend", t.backend(), true);
+      name(out, "target.deployer", t.deployer(), true);
+      name(out, "target.healthCheck", t.healthCheck(), false);
+    }
+    List<String> instances = spec.instances();
+    if (instances != null) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < instances.size(); i++) {
+        String field = "instances[" + i + "]";
+        name(out, field, instances.get(i), true);
+        if (instances.get(i) != null && !seen.add(instances.get(i))) {
+          out.add(new Violation(field, "'" + instances.get(i) + "' is listed twice"));
+        }
+      }
+    }
+    RollingStrategy s = spec.strategy();
+    if (s != null) {
+      IntOrPercent mu = s.maxUnavailable();
+      if (mu != null) {
+        Integer n = mu.number();
+        if (n == null) {
+          out.add(
+              new Violation(
+                  "strategy.maxUnavailable",
+                  "must be a whole number or a percentage such as 25%, got '" + mu.raw() + "'"));
+        } else if (mu.isPercent() && (n < 1 || n > 100)) {
+          out.add(new Violation("strategy.maxUnavailable", "percentage must be 1% to 100%"));
+        } else if (!mu.isPercent() && n < 1) {
+          out.add(new Violation("strategy.maxUnavailable", "must be at least 1"));
+        }
+      }
+      duration(out, "strategy.bakeTime", s.bakeTime(), true);
+      if (s.failureLimit() != null && s.failureLimit() < 0) {
+        out.add(new Violation("strategy.failureLimit", "must be 0 or more"));
+      }
+    }
+    duration(out, "drainTimeout", spec.drainTimeout(), false);
+    HealthCheckSpec h = spec.healthCheck();
+    if (h != null) {
+      path(out, "healthCheck.path", h.path(), false);
+      if (h.successThreshold() != null && (h.successThreshold() < 1 || h.successThreshold() > 100)) {
+        out.add(new Violation("healthCheck.successThreshold", "must be 1 to 100"));
+      }
+      Duration period = duration(out, "healthCheck.period", h.period(), false);
+      Duration timeout = duration(out, "healthCheck.timeout", h.timeout(), false);
+      if (period != null && timeout != null && period.compareTo(timeout) > 0) {
+        out.add(new Violation("healthCheck.period", "must not be longer than healthCheck.timeout"));
+      }
+    }
+    SmokeCheckSpec smoke = spec.smokeCheck();
+    if (smoke != null) {
+      path(out, "smokeCheck.path", smoke.path(), true);
+      if (smoke.expectStatus() != null
+          && (smoke.expectStatus() < 100 || smoke.expectStatus() > 599)) {
+        out.add(new Violation("smokeCheck.expectStatus", "must be an HTTP status, 100 to 599"));
+      }
+    }
+    if (spec.requestedBy() != null && spec.requestedBy().length() > 128) {
+      out.add(new Violation("requestedBy", "must be at most 128 characters"));
+    }
+    return out;
+  }
+
+  /** Throws {@link InvalidSpecException} listing every problem, or returns the spec unchanged. */
+  public static RollingDeploymentSpec requireValid(RollingDeploymentSpec spec) {
+    List<Violation> v = validate(spec);
+    if (!v.isEmpty()) {
+      throw new InvalidSpecException(v);
+    }
+    return spec;
+  }
+
+  static void name(List<Violation> out, String field, String value, boolean required) {
+    if (value == null || value.isEmpty()) {
+      if (required) {
+        out.add(new Violation(field, "is required"));
+      }
+    } else if (!NAME.matcher(value).matches()) {
+      out.add(
+          new Violation(
+              field,
+              "must be a name (letters, digits, . _ -, up to 63, starting with a letter or digit), got '"
+                  + value
+                  + "'"));
+    }
+  }
+
+  private static Duration duration(
+      List<Violation> out, String field, String value, boolean zeroAllowed) {
+    if (value == null) {
+      return null;
+    }
+    Duration d = Durations.parse(value);
+    if (d == null) {
+      out.add(new Violation(field, "must be a duration such as 500ms, 30s, 2m or 1h, got '" + value + "'"));
+    } else if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+      out.add(new Violation(field, zeroAllowed ? "must not be negative" : "must be longer than 0s"));
+    } else if (d.compareTo(MAX_WAIT) > 0) {
+      out.add(new Violation(field, "must be at most 24h"));
+    }
+    return d;
+  }
+
+  private static void path(List<Violation> out, String field, String value, boolean required) {
+    if (value == null) {
+      if (required) {
+        out.add(new Violation(field, "is required"));
+      }
+    } else if (!HTTP_PATH.matcher(value).matches() || value.startsWith("//")) {
+      out.add(new Violation(field, "must be a path on the instance starting with /, got '" + value + "'"));
+    }
+  }
+}

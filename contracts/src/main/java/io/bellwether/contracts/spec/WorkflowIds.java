@@ -1,0 +1,11 @@
+package io.bellwether.contracts.spec;
+
+/** Workflow IDs derived from what a run changes, so that the same run cannot start twice. */
+public final class WorkflowIds {
+  private WorkflowIds() {}
+
+  /** {@code rolling-<service>-<version>}, such as {@code rolling-web-2.0.0}. */
+  public static String rolling(RollingDeploymentSpec spec) {
+    return "rolling-" + spec.service() + "-" + spec.version();
+  }
+}
