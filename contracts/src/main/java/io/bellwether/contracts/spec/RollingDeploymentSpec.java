@@ -1,5 +1,9 @@
 package io.bellwether.contracts.spec;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -16,6 +20,9 @@ import java.util.List;
  * @param healthCheck how an upgraded instance proves it is healthy
  * @param smokeCheck an optional request an upgraded instance must answer correctly
  * @param requestedBy who asked for the run, for the audit trail
+ * @param unknownFields fields the model does not know, kept (never serialized) so that the
+ *     validator reports them as problems instead of the input failing to load in the worker;
+ *     {@code kind: RollingDeployment} is allowed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RollingDeploymentSpec(
@@ -27,7 +34,27 @@ public record RollingDeploymentSpec(
     String drainTimeout,
     HealthCheckSpec healthCheck,
     SmokeCheckSpec smokeCheck,
-    String requestedBy) {
+    String requestedBy,
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+
+  public RollingDeploymentSpec {
+    unknownFields = unknownFields == null ? Map.of() : unknownFields;
+  }
+
+  public RollingDeploymentSpec(
+      String service,
+      String version,
+      TargetRef target,
+      List<String> instances,
+      RollingStrategy strategy,
+      String drainTimeout,
+      HealthCheckSpec healthCheck,
+      SmokeCheckSpec smokeCheck,
+      String requestedBy) {
+    this(
+        service, version, target, instances, strategy, drainTimeout, healthCheck, smokeCheck,
+        requestedBy, Map.of());
+  }
 
   public RollingStrategy strategyOrDefault() {
     return strategy == null ? RollingStrategy.defaults() : strategy;

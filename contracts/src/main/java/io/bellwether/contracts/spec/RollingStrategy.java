@@ -1,5 +1,9 @@
 package io.bellwether.contracts.spec;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Map;
+
 /**
  * How the pool is walked.
  *
@@ -9,12 +13,23 @@ package io.bellwether.contracts.spec;
  * @param pauseAfterEachBatch wait for a {@code resume} after every batch but the last
  * @param failureLimit instances that may fail before the whole run rolls back; default 0 (Argo
  *     Rollouts' word). A failed instance within the limit is put back as it was.
+ * @param unknownFields fields the model does not know; never serialized, reported by the validator
  */
 public record RollingStrategy(
     IntOrPercent maxUnavailable,
     String bakeTime,
     Boolean pauseAfterEachBatch,
-    Integer failureLimit) {
+    Integer failureLimit,
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+
+  public RollingStrategy {
+    unknownFields = unknownFields == null ? Map.of() : unknownFields;
+  }
+
+  public RollingStrategy(
+      IntOrPercent maxUnavailable, String bakeTime, Boolean pauseAfterEachBatch, Integer failureLimit) {
+    this(maxUnavailable, bakeTime, pauseAfterEachBatch, failureLimit, Map.of());
+  }
 
   public static RollingStrategy defaults() {
     return new RollingStrategy(null, null, null, null);

@@ -1,22 +1,19 @@
 package io.bellwether.contracts.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Reads a spec document (YAML or JSON; JSON is YAML) at the edge: unknown fields, wrong types and
- * rule violations all come back together in one {@link InvalidSpecException}.
+ * rule violations all come back together in one {@link InvalidSpecException}. Unknown fields are
+ * collected by the model itself, so a spec that reaches the worker by another path (the {@code
+ * temporal} CLI) gets the same answer from the workflow's own validation.
  */
 public final class SpecLoader {
   public static final String KIND_ROLLING = "RollingDeployment";
@@ -40,31 +37,14 @@ public final class SpecLoader {
       throw new InvalidSpecException(
           List.of(new Violation("(document)", "is not valid YAML or JSON: " + e.getOriginalMessage())));
     }
+    // kind names the document type; the model itself does not carry it.
     var kind = tree.remove("kind");
     if (kind != null && !KIND_ROLLING.equals(kind.asText())) {
-      problems.add(new Violation("kind", "must be " + KIND_ROLLING + " for this command, got '" + kind.asText() + "'"));
+      problems.add(new Violation("kind", "must be " + KIND_ROLLING + ", got '" + kind.asText() + "'"));
     }
-    ObjectMapper strict =
-        YAML.copy()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .addHandler(
-                new DeserializationProblemHandler() {
-                  @Override
-                  public boolean handleUnknownProperty(
-                      DeserializationContext ctxt,
-                      JsonParser p,
-                      JsonDeserializer<?> deserializer,
-                      Object beanOrClass,
-                      String propertyName)
-                      throws java.io.IOException {
-                    problems.add(new Violation(path(p, propertyName), "is not a known field"));
-                    p.skipChildren();
-                    return true;
-                  }
-                });
     RollingDeploymentSpec spec = null;
     try {
-      spec = strict.treeToValue(tree, RollingDeploymentSpec.class);
+      spec = YAML.treeToValue(tree, RollingDeploymentSpec.class);
     } catch (MismatchedInputException e) {
       String field =
           e.getPath().stream()
@@ -90,17 +70,5 @@ public final class SpecLoader {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String path(JsonParser p, String property) {
-    var ctx = p.getParsingContext();
-    List<String> parts = new ArrayList<>();
-    parts.add(property);
-    for (var c = ctx == null ? null : ctx.getParent(); c != null; c = c.getParent()) {
-      if (c.getCurrentName() != null) {
-        parts.add(0, c.getCurrentName());
-      }
-    }
-    return String.join(".", parts);
   }
 }

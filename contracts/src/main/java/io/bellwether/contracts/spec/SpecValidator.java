@@ -31,6 +31,16 @@ public final class SpecValidator {
       out.add(new Violation("(spec)", "is required"));
       return out;
     }
+    for (String field : spec.unknownFields().keySet()) {
+      if (field.equals("kind")) {
+        Object kind = spec.unknownFields().get(field);
+        if (!SpecLoader.KIND_ROLLING.equals(kind)) {
+          out.add(new Violation("kind", "must be " + SpecLoader.KIND_ROLLING + ", got '" + kind + "'"));
+        }
+      } else {
+        unknown(out, "", field);
+      }
+    }
     name(out, "service", spec.service(), true);
     if (spec.version() == null || spec.version().isBlank()) {
       out.add(new Violation("version", "is required"));
@@ -43,6 +53,7 @@ public final class SpecValidator {
     if (t == null) {
       out.add(new Violation("target", "is required: router, backend and deployer by name"));
     } else {
+      t.unknownFields().keySet().forEach(f -> unknown(out, "target.", f));
       name(out, "target.router", t.router(), true);
       name(out, "target.backend", t.backend(), true);
       name(out, "target.deployer", t.deployer(), true);
@@ -61,6 +72,7 @@ public final class SpecValidator {
     }
     RollingStrategy s = spec.strategy();
     if (s != null) {
+      s.unknownFields().keySet().forEach(f -> unknown(out, "strategy.", f));
       IntOrPercent mu = s.maxUnavailable();
       if (mu != null) {
         Integer n = mu.number();
@@ -83,6 +95,7 @@ public final class SpecValidator {
     duration(out, "drainTimeout", spec.drainTimeout(), false);
     HealthCheckSpec h = spec.healthCheck();
     if (h != null) {
+      h.unknownFields().keySet().forEach(f -> unknown(out, "healthCheck.", f));
       path(out, "healthCheck.path", h.path(), false);
       if (h.successThreshold() != null && (h.successThreshold() < 1 || h.successThreshold() > 100)) {
         out.add(new Violation("healthCheck.successThreshold", "must be 1 to 100"));
@@ -95,6 +108,7 @@ public final class SpecValidator {
     }
     SmokeCheckSpec smoke = spec.smokeCheck();
     if (smoke != null) {
+      smoke.unknownFields().keySet().forEach(f -> unknown(out, "smokeCheck.", f));
       path(out, "smokeCheck.path", smoke.path(), true);
       if (smoke.expectStatus() != null
           && (smoke.expectStatus() < 100 || smoke.expectStatus() > 599)) {
@@ -114,6 +128,10 @@ public final class SpecValidator {
       throw new InvalidSpecException(v);
     }
     return spec;
+  }
+
+  private static void unknown(List<Violation> out, String prefix, String field) {
+    out.add(new Violation(prefix + field, "is not a known field"));
   }
 
   static void name(List<Violation> out, String field, String value, boolean required) {

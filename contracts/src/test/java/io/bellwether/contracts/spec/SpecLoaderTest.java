@@ -70,10 +70,10 @@ class SpecLoaderTest {
     List<String> fields = e.violations().stream().map(Violation::field).toList();
     assertEquals(
         List.of(
-            "target.surprise",
             "colour",
             "service",
             "version",
+            "target.surprise",
             "target.router",
             "target.deployer",
             "instances[1]",
@@ -104,6 +104,23 @@ class SpecLoaderTest {
     List<String> fields = e.violations().stream().map(Violation::field).toList();
     assertTrue(fields.contains("kind"), fields.toString());
     assertTrue(fields.contains("instances"), fields.toString());
+  }
+
+  @Test
+  void unknownFieldsSurviveTheWorkflowInputPath() throws Exception {
+    // The worker's data converter reads the input without SpecLoader; the model keeps what it
+    // does not know so that the workflow's validation reports it instead of failing to load.
+    var spec =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(
+                "{\"kind\":\"RollingDeployment\",\"service\":\"web\",\"version\":\"1.0.0\","
+                    + "\"target\":{\"router\":\"edge\",\"backend\":\"web\",\"deployer\":\"demo\"},"
+                    + "\"strategy\":{\"maxUnavailble\":1}}",
+                RollingDeploymentSpec.class);
+    assertEquals(
+        List.of(new Violation("strategy.maxUnavailble", "is not a known field")),
+        SpecValidator.validate(spec));
+    assertTrue(!SpecLoader.toJson(spec).contains("unknownFields"), SpecLoader.toJson(spec));
   }
 
   @Test

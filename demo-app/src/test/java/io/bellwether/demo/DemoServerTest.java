@@ -1,0 +1,244 @@
+package io.bellwether.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DemoServerTest {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<DemoServer> started = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    started.forEach(DemoServer::stop);
+  }
+
+  private DemoServer start(String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--port", "0", "--instance", "web-1"));
+    all.addAll(List.of(args));
+    DemoServer s = DemoServer.start(DemoOptions.parse(all.toArray(String[]::new)));
+    started.add(s);
+    return s;
+  }
+
+  private HttpResponse<String> get(DemoServer s, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(DemoServer s, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(s, path))
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(DemoServer s, String path) {
+    return URI.create("http://127.0.0.1:" + s.port() + path);
+  }
+
+  @Test
+  void versionIsTheBareVersionString() throws Exception {
+    DemoServer s = start("--version", "2.0.0");
+    HttpResponse<String> r = get(s, "/version");
+    assertEquals(200, r.statusCode());
+    assertEquals("2.0.0", r.body());
+  }
+
+  @Test
+  void rootNamesInstanceAndVersionForGetAndPost() throws Exception {
+    DemoServer s = start("--version", "1.1.0");
+    assertEquals("demo-app web-1 1.1.0", get(s, "/").body());
+    HttpResponse<String> r = post(s, "/", "x".repeat(100_000));
+    assertEquals(200, r.statusCode());
+    assertEquals("demo-app web-1 1.1.0", r.body());
+    assertEquals(404, get(s, "/nope").statusCode());
+  }
+
+  @Test
+  void goodReleaseIsHealthy() throws Exception {
+    DemoServer s = start("--version", "2.0.0");
+    HttpResponse<String> r = get(s, "/health");
+    assertEquals(200, r.statusCode());
+    assertEquals("ok", r.body());
+  }
+
+  @Test
+  void unhealthyReleaseFailsHealthButServesTraffic() throws Exception {
+    DemoServer s = start("--version", "3.0.0");
+    assertEquals(503, get(s, "/health").statusCode());
+    assertEquals(200, get(s, "/").statusCode());
+    assertEquals("3.0.0", get(s, "/version").body());
+  }
+
+  @Test
+  void unhealthyFlagOverridesAGoodRelease() throws Exception {
+    DemoServer s = start("--version", "1.0.0", "--unhealthy");
+    assertEquals(503, get(s, "/health").statusCode());
+  }
+
+  @Test
+  void errorRateReleaseAnswersSome500s() throws Exception {
+    DemoServer s = start("--version", "2.1.0", "--seed", "7");
+    int errors = 0;
+    for (int i = 0; i < 200; i++) {
+      HttpResponse<String> r = i % 2 == 0 ? get(s, "/") : post(s, "/", "order " + i);
+      if (r.statusCode() == 500) {
+        errors++;
+      } else {
+        assertEquals(200, r.statusCode());
+      }
+    }
+    // 25% of 200 is 50; the seed makes the count repeatable, the band says what it means.
+    assertTrue(errors >= 30 && errors <= 70, "errors out of 200: " + errors);
+    // The version endpoint stays correct, so smoke checks pass and only traffic shows the fault.
+    assertEquals("2.1.0", get(s, "/version").body());
+  }
+
+  @Test
+  void sameSeedGivesTheSameFailures() throws Exception {
+    assertEquals(statuses(start("--version", "2.1.0", "--seed", "11")),
+        statuses(start("--version", "2.1.0", "--seed", "11")));
+  }
+
+  private List<Integer> statuses(DemoServer s) throws Exception {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      out.add(get(s, "/").statusCode());
+    }
+    return out;
+  }
+
+  @Test
+  void goodReleaseNeverFails() throws Exception {
+    DemoServer s = start("--version", "2.0.0", "--seed", "7");
+    for (int i = 0; i < 200; i++) {
+      assertEquals(200, get(s, "/").statusCode());
+    }
+  }
+
+  @Test
+  void errorRateFlagOverridesTheCatalog() throws Exception {
+    DemoServer s = start("--version", "2.0.0", "--error-rate", "1");
+    assertEquals(500, get(s, "/").statusCode());
+    assertEquals(1.0, s.release().errorRate());
+  }
+
+  @Test
+  void slowReleaseAddsLatencyToRootOnly() throws Exception {
+    DemoServer s = start("--version", "2.2.0");
+    assertEquals(300, s.release().latencyMs());
+    long t = System.nanoTime();
+    assertEquals(200, get(s, "/").statusCode());
+    // A lower bound only: the added sleep guarantees it, however slow the machine.
+    assertTrue(
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t) >= 300, "request was not delayed");
+  }
+
+  @Test
+  void metricsCountTrafficByMethodAndStatusWithVersionAndInstance() throws Exception {
+    DemoServer s = start("--version", "2.0.0");
+    for (int i = 0; i < 3; i++) {
+      get(s, "/");
+    }
+    post(s, "/", "a");
+    get(s, "/missing");
+    get(s, "/health");
+    get(s, "/metrics");
+    HttpResponse<String> r = get(s, "/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    String text = r.body();
+    assertEquals(3.0, sample(text, "demo_requests_total", "GET", "200"));
+    assertEquals(1.0, sample(text, "demo_requests_total", "POST", "200"));
+    assertEquals(1.0, sample(text, "demo_requests_total", "GET", "404"));
+    assertEquals(3.0, sample(text, "demo_request_duration_seconds_count", "GET", "200"));
+    assertTrue(text.contains("demo_request_duration_seconds_bucket{"), "no latency histogram");
+    // Health and metrics requests are not traffic: no other series exist.
+    assertFalse(text.contains("status=\"503\""));
+    assertEquals(3, count(text, "^demo_requests_total\\{"));
+  }
+
+  private static double sample(String text, String name, String method, String status) {
+    Pattern p =
+        Pattern.compile(
+            "^"
+                + name
+                + "\\{instance=\"web-1\",method=\""
+                + method
+                + "\",status=\""
+                + status
+                + "\",version=\"2.0.0\"} (\\S+)$",
+            Pattern.MULTILINE);
+    Matcher m = p.matcher(text);
+    assertTrue(m.find(), name + " " + method + " " + status + " missing from:\n" + text);
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static int count(String text, String regex) {
+    Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void stopLetsInFlightRequestsFinishAndRefusesNewConnections() throws Exception {
+    DemoServer s = start("--version", "2.0.0", "--latency-ms", "800");
+    CompletableFuture<HttpResponse<String>> slow =
+        http.sendAsync(
+            HttpRequest.newBuilder(uri(s, "/")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (s.inFlight() == 0 && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    assertEquals(1, s.inFlight(), "the slow request never arrived");
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(s::stop);
+    assertTrue(refusedWithin(s.port(), Duration.ofSeconds(3)), "still accepting after stop");
+    HttpResponse<String> r = slow.get(5, TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode());
+    assertEquals("demo-app web-1 2.0.0", r.body());
+    stopping.get(5, TimeUnit.SECONDS);
+    assertEquals(0, s.inFlight());
+  }
+
+  private static boolean refusedWithin(int port, Duration limit) throws InterruptedException {
+    long until = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < until) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      } catch (ConnectException refused) {
+        return true;
+      } catch (IOException other) {
+        // a timeout is not a refusal; try again
+      }
+      Thread.sleep(10);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,78 @@
+package io.bellwether.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReleaseCatalogTest {
+  private final ReleaseCatalog catalog = ReleaseCatalog.builtIn();
+
+  @ParameterizedTest
+  @CsvSource({
+    "1.0.0, 0.0,  0,   true",
+    "1.1.0, 0.0,  0,   true",
+    "2.0.0, 0.0,  0,   true",
+    "2.1.0, 0.25, 0,   true",
+    "2.2.0, 0.0,  300, true",
+    "3.0.0, 0.0,  0,   false",
+  })
+  void builtInCatalogDescribesEachRelease(
+      String version, double errorRate, int latencyMs, boolean healthy) {
+    assertTrue(catalog.contains(version));
+    Release r = catalog.lookup(version);
+    assertEquals(version, r.version());
+    assertEquals(errorRate, r.errorRate());
+    assertEquals(latencyMs, r.latencyMs());
+    assertEquals(healthy, r.healthy());
+  }
+
+  @Test
+  void unknownVersionBehavesAsAGoodRelease() {
+    assertFalse(catalog.contains("9.9.9"));
+    Release r = catalog.lookup("9.9.9");
+    assertEquals(new Release("9.9.9", 0, 0, true, r.note()), r);
+  }
+
+  @Test
+  void overridesReplaceOnlyWhatIsGiven() {
+    Release r = catalog.lookup("2.2.0").with(0.5, null, true);
+    assertEquals(0.5, r.errorRate());
+    assertEquals(300, r.latencyMs());
+    assertFalse(r.healthy());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"releases\":[{\"version\":\"1.0.0\",\"errorrate\":0.5}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\",\"errorRate\":1.5}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\",\"healthy\":\"no\"}]}",
+        "{\"releases\":[{\"errorRate\":0.5}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\"},{\"version\":\"1.0.0\"}]}",
+        "{\"versions\":[]}",
+        "[]",
+      })
+  void malformedCatalogsAreRejected(String json) {
+    assertThrows(Exception.class, () -> parse(json));
+  }
+
+  @Test
+  void wellFormedCatalogParses() throws IOException {
+    ReleaseCatalog c =
+        parse("{\"releases\":[{\"version\":\"4.0.0\",\"latencyMs\":50,\"healthy\":false}]}");
+    assertEquals(new Release("4.0.0", 0, 50, false, ""), c.lookup("4.0.0"));
+  }
+
+  private static ReleaseCatalog parse(String json) throws IOException {
+    return ReleaseCatalog.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+}
