@@ -1,0 +1,30 @@
+package io.bellwether.activities;
+
+import io.bellwether.activities.config.BellwetherConfig;
+import java.util.List;
+
+/** The one seam between the worker and the activities module. */
+public final class BellwetherActivities {
+  private BellwetherActivities() {}
+
+  /**
+   * Builds every adapter the configuration names and returns the activity implementations to
+   * register on the worker, in this order: {@link TrafficActivitiesImpl}, {@link
+   * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}. Throws
+   * {@link IllegalStateException} listing every problem when a named entry has a missing or unknown
+   * type or lacks a required setting: a misconfigured worker must not start. Connects to nothing: a
+   * router that is down fails activities (retryably), not startup.
+   */
+  public static List<Object> create(BellwetherConfig config) {
+    return create(AdapterRegistry.fromConfig(config));
+  }
+
+  /** The four activity implementations over an existing registry. */
+  public static List<Object> create(AdapterRegistry registry) {
+    return List.of(
+        new TrafficActivitiesImpl(registry),
+        new DeployActivitiesImpl(registry),
+        new HealthActivitiesImpl(registry),
+        new ConfigActivitiesImpl(registry));
+  }
+}

@@ -1,0 +1,78 @@
+package io.bellwether.activities;
+
+import io.bellwether.activities.router.TrafficRouter;
+import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.activities.ConfigActivities;
+import io.bellwether.contracts.spec.TargetRef;
+import io.bellwether.contracts.spec.Violation;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** {@link ConfigActivities} against the {@link AdapterRegistry}. */
+public class ConfigActivitiesImpl implements ConfigActivities {
+  private final AdapterRegistry registry;
+
+  public ConfigActivitiesImpl(AdapterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * One violation per name the configuration lacks ({@code target.router}, {@code target.deployer},
+   * {@code target.healthCheck}, the latter defaulting to {@code http}), and {@code target.backend}
+   * when the router has no such backend. Asks the router only when the router name is known; an
+   * unreachable router fails retryably rather than being reported as a bad spec.
+   */
+  @Override
+  public List<Violation> checkTarget(TargetRef target) {
+    List<Violation> out = new ArrayList<>();
+    Optional<TrafficRouter> router = registry.router(target.router());
+    if (router.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.router", notConfigured("router", target.router(), registry.routerNames())));
+    } else if (target.backend() == null || target.backend().isBlank()) {
+      out.add(new Violation("target.backend", "is required"));
+    } else {
+      try {
+        Failures.router(target.router(), () -> router.get().servers(target.backend()));
+      } catch (ApplicationFailure e) {
+        if (!FailureTypes.UNKNOWN_TARGET.equals(e.getType())) {
+          throw e;
+        }
+        out.add(
+            new Violation(
+                "target.backend",
+                "router '" + target.router() + "' has no backend '" + target.backend() + "'"));
+      }
+    }
+    if (registry.deployer(target.deployer()).isEmpty()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              notConfigured("deployer", target.deployer(), registry.deployerNames())));
+    }
+    String check = target.healthCheckOrDefault();
+    if (registry.healthCheck(check).isEmpty()) {
+      String reason = notConfigured("health check", check, registry.healthCheckNames());
+      if (target.healthCheck() == null || target.healthCheck().isBlank()) {
+        reason += " (it is the default when target.healthCheck is not given)";
+      }
+      out.add(new Violation("target.healthCheck", reason));
+    }
+    return out;
+  }
+
+  private static String notConfigured(String kind, String name, Set<String> known) {
+    String what =
+        name == null || name.isBlank()
+            ? "is required"
+            : "no " + kind + " named '" + name + "' is configured";
+    return what
+        + "; configured: "
+        + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known)));
+  }
+}

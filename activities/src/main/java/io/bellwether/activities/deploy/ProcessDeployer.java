@@ -1,0 +1,393 @@
+package io.bellwether.activities.deploy;
+
+import io.bellwether.activities.config.DeployerConfig;
+import io.bellwether.contracts.activities.DeployResult;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@link Deployer} that runs service instances as local processes ({@code type: process}): the
+ * demo, the sandbox and tests. One process per instance, started from the configured argv template,
+ * with its state in {@code workDir}: {@code <instance>.pid}, {@code <instance>.version} and {@code
+ * <instance>.log}.
+ *
+ * <p>Instances are started detached (in their own session under {@code setsid}, output to the log
+ * file, never to a pipe), so they outlive a worker that is killed: a worker restart must find its
+ * instances still serving, exactly as it would find real machines.
+ */
+public final class ProcessDeployer implements Deployer {
+  public static final Duration DEFAULT_TIMEOUT = CommandDeployer.DEFAULT_TIMEOUT;
+
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration PORT_FREE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+  // The pid file is written right after the process starts; a process that started clearly
+  // later holds a recycled PID and is not ours to stop.
+  private static final Duration PID_REUSE_SLACK = Duration.ofSeconds(5);
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
+
+  // A heartbeat-timeout retry can start on this worker while the first attempt still runs.
+  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final List<String> command;
+  private final Path workDir;
+  private final Duration timeout;
+
+  /**
+   * Throws {@link IllegalArgumentException} when {@code command} or {@code workDir} is missing. The
+   * work directory is created on first use.
+   */
+  public ProcessDeployer(DeployerConfig config) {
+    if (config.command() == null || config.command().isEmpty()) {
+      throw new IllegalArgumentException("a process deployer needs 'command'");
+    }
+    if (config.workDir() == null || config.workDir().isBlank()) {
+      throw new IllegalArgumentException("a process deployer needs 'workDir'");
+    }
+    this.command = List.copyOf(config.command());
+    this.workDir = Path.of(config.workDir()).toAbsolutePath();
+    this.timeout = CommandDeployer.positiveOr(config.timeout(), DEFAULT_TIMEOUT);
+  }
+
+  /** Where the pid, version and log files live. */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /**
+   * The content of {@code <instance>.version} while the instance's process is alive; an empty
+   * string when it is not running or was never deployed. Read-only.
+   */
+  @Override
+  public String currentVersion(String instance, String address) {
+    checkInstance(instance);
+    if (livePid(pidFile(workDir, instance)).isEmpty()) {
+      return "";
+    }
+    try {
+      return Files.readString(versionFile(instance)).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Runs {@code version} as the instance at {@code address}. Idempotent: when the recorded process
+   * is alive and {@code GET /version} answers exactly {@code version}, nothing is done ({@code
+   * changed=false}). Otherwise stops the old process (SIGTERM, SIGKILL after 10 s), waits for the
+   * port, starts the new one detached and waits, calling {@code progress} about every second, until
+   * {@code /version} answers. A process that exits first, a wrong version or the timeout give
+   * {@code ok=false} with the tail of the instance's log. Throws {@link IllegalArgumentException}
+   * (not retryable) for an address off 127.0.0.1/localhost or an instance name unfit for a file
+   * name.
+   */
+  @Override
+  public DeployResult deploy(String instance, String address, String version, Runnable progress) {
+    checkInstance(instance);
+    InetSocketAddress target = localAddress(address);
+    synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
+      try {
+        Files.createDirectories(workDir);
+      } catch (IOException e) {
+        return new DeployResult(
+            false, 0, "cannot create " + workDir + ": " + e.getMessage(), false);
+      }
+      Path pidFile = pidFile(workDir, instance);
+      if (livePid(pidFile).isPresent() && version.equals(fetchVersion(address))) {
+        return new DeployResult(true, 0, instance + " already runs " + version, false);
+      }
+      stopPidFile(pidFile);
+      if (!awaitPortFree(target, progress)) {
+        return new DeployResult(
+            false, 0, "port " + target.getPort() + " is still in use by another process", false);
+      }
+      return startAndAwait(instance, address, version, progress);
+    }
+  }
+
+  private DeployResult startAndAwait(
+      String instance, String address, String version, Runnable progress) {
+    List<String> argv = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      // Without --fork, setsid execs in place (a child of the JVM is never a group leader), so
+      // the PID we record is the instance's own.
+      argv.add(SETSID.toString());
+    }
+    argv.addAll(ArgvTemplate.expand(command, instance, address, version));
+    Path log = logFile(instance);
+    long logStart;
+    Process process;
+    try {
+      Files.writeString(
+          log,
+          "=== bellwether "
+              + Instant.now()
+              + ": starting "
+              + instance
+              + " "
+              + version
+              + ": "
+              + argv
+              + "\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      logStart = Files.size(log);
+      process =
+          new ProcessBuilder(argv)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      writeAtomically(pidFile(workDir, instance), Long.toString(process.pid()));
+      writeAtomically(versionFile(instance), version);
+    } catch (IOException e) {
+      return new DeployResult(false, 0, "cannot start " + argv + ": " + e.getMessage(), false);
+    }
+
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long nextProgress = System.nanoTime();
+    while (true) {
+      if (!process.isAlive()) {
+        return new DeployResult(
+            false,
+            exitValue(process),
+            instance + " exited before answering /version; log:\n" + logSince(log, logStart),
+            true);
+      }
+      String answered = fetchVersion(address);
+      if (answered != null) {
+        if (answered.equals(version)) {
+          return new DeployResult(true, 0, instance + " runs " + version, true);
+        }
+        return new DeployResult(
+            false, 0, instance + " answers version '" + answered + "', expected " + version, true);
+      }
+      if (System.nanoTime() >= deadline) {
+        stopPidFile(pidFile(workDir, instance));
+        return new DeployResult(
+            false,
+            0,
+            instance
+                + " did not answer /version within "
+                + timeout
+                + "; stopped. Log:\n"
+                + logSince(log, logStart),
+            true);
+      }
+      if (System.nanoTime() >= nextProgress) {
+        progress.run();
+        nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+      }
+      sleep(POLL);
+    }
+  }
+
+  /**
+   * Stops the instance's process, if it runs (SIGTERM, SIGKILL after 10 s), and removes its pid
+   * file. Idempotent.
+   */
+  public void stop(String instance) {
+    checkInstance(instance);
+    synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
+      stopPidFile(pidFile(workDir, instance));
+    }
+  }
+
+  /**
+   * Stops the process of every {@code *.pid} file in {@code workDir} and removes the files, for
+   * tearing a sandbox down. Idempotent; a missing directory is nothing to stop.
+   */
+  public static void stopAll(Path workDir) {
+    if (!Files.isDirectory(workDir)) {
+      return;
+    }
+    List<Path> pidFiles = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(workDir, "*.pid")) {
+      files.forEach(pidFiles::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Signal all first, so instances shut down in parallel rather than one grace period each.
+    List<ProcessHandle> running = new ArrayList<>();
+    for (Path pidFile : pidFiles) {
+      livePid(pidFile)
+          .ifPresent(
+              h -> {
+                h.destroy();
+                running.add(h);
+              });
+    }
+    for (Path pidFile : pidFiles) {
+      stopPidFile(pidFile);
+    }
+    running.forEach(h -> Processes.awaitExit(h, Duration.ofSeconds(1)));
+  }
+
+  private static void stopPidFile(Path pidFile) {
+    livePid(pidFile).ifPresent(h -> Processes.stopTree(h, STOP_GRACE));
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The live process a pid file names, unless the PID has since been given to another process. */
+  static Optional<ProcessHandle> livePid(Path pidFile) {
+    long pid;
+    Instant written;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).trim());
+      written = Files.getLastModifiedTime(pidFile).toInstant();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(Processes::isRunning);
+    if (handle.isEmpty()) {
+      return handle;
+    }
+    Optional<Instant> started = handle.get().info().startInstant();
+    if (started.isPresent() && started.get().isAfter(written.plus(PID_REUSE_SLACK))) {
+      return Optional.empty();
+    }
+    return handle;
+  }
+
+  /** The trimmed body of {@code GET http://address/version} when it answers 200, else null. */
+  private static String fetchVersion(String address) {
+    try {
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://" + address + "/version"))
+              .timeout(Duration.ofSeconds(2))
+              .GET()
+              .build();
+      HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+      return res.statusCode() == 200 ? res.body().trim() : null;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private boolean awaitPortFree(InetSocketAddress target, Runnable progress) {
+    long deadline = System.nanoTime() + PORT_FREE_TIMEOUT.toNanos();
+    while (true) {
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(target);
+        return true;
+      } catch (IOException busy) {
+        if (System.nanoTime() >= deadline) {
+          return false;
+        }
+      }
+      progress.run();
+      sleep(POLL);
+    }
+  }
+
+  private static InetSocketAddress localAddress(String address) {
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    String host = colon < 0 ? "" : address.substring(0, colon);
+    if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+      throw new IllegalArgumentException(
+          "the process deployer runs instances on 127.0.0.1 or localhost only, not '"
+              + address
+              + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("no port in address '" + address + "'");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in address '" + address + "'");
+    }
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  private static void checkInstance(String instance) {
+    if (instance == null || !INSTANCE.matcher(instance).matches()) {
+      throw new IllegalArgumentException(
+          "instance name '" + instance + "' must be letters, digits, '.', '_' or '-'");
+    }
+  }
+
+  private static Path pidFile(Path workDir, String instance) {
+    return workDir.resolve(instance + ".pid");
+  }
+
+  private Path versionFile(String instance) {
+    return workDir.resolve(instance + ".version");
+  }
+
+  private Path logFile(String instance) {
+    return workDir.resolve(instance + ".log");
+  }
+
+  private static void writeAtomically(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String logSince(Path log, long offset) {
+    try {
+      long size = Files.size(log);
+      int limit = (int) Math.min(OutputTail.DEFAULT_LIMIT, Math.max(0, size - offset));
+      return OutputTail.ofFile(log, limit);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static int exitValue(Process p) {
+    try {
+      return p.exitValue();
+    } catch (IllegalThreadStateException e) {
+      return CommandDeployer.NO_EXIT_CODE;
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
