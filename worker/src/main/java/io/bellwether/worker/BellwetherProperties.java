@@ -1,0 +1,124 @@
+package io.bellwether.worker;
+
+import io.bellwether.activities.config.BellwetherConfig;
+import io.bellwether.activities.config.DeployerConfig;
+import io.bellwether.activities.config.HealthCheckConfig;
+import io.bellwether.activities.config.RouterConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The worker's {@code bellwether.*} settings: how to reach Temporal, and the named routers,
+ * deployers and health checks that specs may refer to.
+ *
+ * @param temporal connection to Temporal
+ * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}}
+ * @param deployers {@code bellwether.deployers.<name>.{type,command,version-command,work-dir,timeout}}
+ * @param healthChecks {@code bellwether.health-checks.<name>.{type,scheme,request-timeout}}
+ */
+@ConfigurationProperties("bellwether")
+public record BellwetherProperties(
+    @DefaultValue Temporal temporal,
+    Map<String, RouterConfig> routers,
+    Map<String, DeployerConfig> deployers,
+    Map<String, HealthCheckConfig> healthChecks) {
+
+  public BellwetherProperties {
+    routers = routers == null ? Map.of() : routers;
+    deployers = deployers == null ? Map.of() : deployers;
+    healthChecks = healthChecks == null ? Map.of() : healthChecks;
+  }
+
+  /** The part the activities module builds its adapters from. */
+  public BellwetherConfig toConfig() {
+    return new BellwetherConfig(routers, deployers, healthChecks);
+  }
+
+  /**
+   * @param address {@code host:port} of a Temporal frontend; empty starts the embedded server in
+   *     this process on 127.0.0.1:{@code embeddedPort}
+   * @param namespace Temporal namespace
+   * @param apiKey API key sent with every call (Temporal Cloud); turns TLS on unless {@code
+   *     tls.enabled} is explicitly false
+   * @param tls TLS and mTLS to the frontend
+   * @param stickyExecution whether workflow tasks prefer the worker that ran the run last; null
+   *     means off when embedded and on with an address. The embedded server never moves a task
+   *     off a dead worker's sticky queue, so a killed worker would wedge its runs.
+   * @param embeddedPort port of the embedded server; 0 picks a free one
+   */
+  public record Temporal(
+      String address,
+      @DefaultValue("default") String namespace,
+      String apiKey,
+      @DefaultValue Tls tls,
+      Boolean stickyExecution,
+      @DefaultValue("7233") int embeddedPort) {
+
+    /** Whether this worker runs the Temporal server itself (no address configured). */
+    public boolean embedded() {
+      return address == null || address.isBlank();
+    }
+
+    /** The sticky setting in force: as configured, else off when embedded and on otherwise. */
+    public boolean stickyExecutionOrDefault() {
+      return stickyExecution != null ? stickyExecution : !embedded();
+    }
+
+    /** Whether an API key is configured. */
+    public boolean hasApiKey() {
+      return apiKey != null && !apiKey.isBlank();
+    }
+
+    /** TLS is on when asked for, or by default when an API key is set. */
+    public boolean tlsOn() {
+      return tls.enabled() != null ? tls.enabled() : hasApiKey();
+    }
+
+    /** Every problem with these settings as {@code property: reason}; empty when usable. */
+    public List<String> problems() {
+      List<String> out = new ArrayList<>();
+      String p = "bellwether.temporal.";
+      if (namespace == null || namespace.isBlank()) {
+        out.add(p + "namespace: must not be empty");
+      }
+      if (embedded()) {
+        if (embeddedPort < 0 || embeddedPort > 65535) {
+          out.add(p + "embedded-port: must be 0 to 65535, got " + embeddedPort);
+        }
+        if (hasApiKey() || Boolean.TRUE.equals(tls.enabled())) {
+          out.add(
+              p + "address: is empty (embedded server), but api-key or tls is set; "
+                  + "name the cluster's address to use them");
+        }
+      } else if (!address.trim().matches("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:/\\[\\]]+):\\d{1,5}")) {
+        out.add(p + "address: must be host:port, got '" + address + "'");
+      }
+      if (tlsOn()) {
+        boolean cert = notBlank(tls.certChainFile());
+        boolean key = notBlank(tls.keyFile());
+        if (cert != key) {
+          out.add(p + "tls: cert-chain-file and key-file go together (mTLS); set both or neither");
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * @param enabled TLS to the frontend; null means on exactly when an API key is set
+   * @param certChainFile client certificate chain, PEM, for mTLS
+   * @param keyFile client private key, PKCS#8 PEM, for mTLS
+   * @param caFile CA certificates, PEM, that the server's certificate must chain to; the JVM's
+   *     trust store when empty
+   * @param serverName name expected in the server's certificate, when it differs from the host
+   */
+  public record Tls(
+      Boolean enabled, String certChainFile, String keyFile, String caFile, String serverName) {}
+
+  static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+}

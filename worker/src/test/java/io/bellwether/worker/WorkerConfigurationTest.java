@@ -1,0 +1,131 @@
+package io.bellwether.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A worker with a configuration that cannot work must not start, and must say why. */
+class WorkerConfigurationTest {
+
+  @Test
+  void anUnknownDeployerTypeStopsStartupNamingIt() throws IOException {
+    int port = TestPorts.free();
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=" + port,
+                    "bellwether.routers.edge.type=haproxy",
+                    "bellwether.routers.edge.runtime-api=unix:/nonexistent/admin.sock",
+                    "bellwether.deployers.web.type=teleport",
+                    "bellwether.deployers.web.command[0]=/bin/true",
+                    "bellwether.health-checks.http.type=http"));
+    WorkerConfigurationException cause = find(e);
+    assertTrue(cause.getMessage().contains("teleport"), cause.getMessage());
+    assertTrue(cause.getMessage().contains("web"), cause.getMessage());
+    assertPortFree(port);
+  }
+
+  @Test
+  void everyTemporalProblemIsListedAtOnce() throws IOException {
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=70000",
+                    "bellwether.temporal.namespace=",
+                    "bellwether.temporal.api-key=secret"));
+    WorkerConfigurationException cause = find(e);
+    String m = cause.getMessage();
+    assertTrue(m.contains("bellwether.temporal.embedded-port"), m);
+    assertTrue(m.contains("bellwether.temporal.namespace"), m);
+    assertTrue(m.contains("bellwether.temporal.address"), m);
+    assertTrue(cause.problems().size() >= 3, m);
+  }
+
+  @Test
+  void temporalAndAdapterProblemsComeInOneList() {
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=-1",
+                    "bellwether.deployers.web.type=teleport",
+                    "bellwether.health-checks.http.type=carrier-pigeon"));
+    WorkerConfigurationException cause = find(e);
+    assertEquals(3, cause.problems().size(), cause.getMessage());
+    assertTrue(cause.problems().get(0).startsWith("bellwether.temporal.embedded-port"));
+    assertTrue(cause.problems().stream().anyMatch(p -> p.contains("teleport")), cause.getMessage());
+    assertTrue(
+        cause.problems().stream().anyMatch(p -> p.contains("carrier-pigeon")), cause.getMessage());
+  }
+
+  @Test
+  void splitsAHeaderedListIntoItsProblems() {
+    assertEquals(
+        java.util.List.of("deployers.web: unknown type", "routers.edge: no runtime-api"),
+        WorkerConfiguration.problemLines(
+            "Config has 2 problem(s):\n  deployers.web: unknown type\n  - routers.edge: no runtime-api"));
+    assertEquals(
+        java.util.List.of("one thing is wrong"), WorkerConfiguration.problemLines("one thing is wrong"));
+  }
+
+  @Test
+  void aClusterAddressMustBeHostAndPort() {
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () -> start("bellwether.temporal.address=http://temporal.example"));
+    String m = find(e).getMessage();
+    assertTrue(m.contains("bellwether.temporal.address: must be host:port"), m);
+  }
+
+  @Test
+  void theFailureAnalyzerShowsTheListOnly() {
+    WorkerConfigurationException e =
+        new WorkerConfigurationException(
+            java.util.List.of("bellwether.temporal.namespace: must not be empty"), null);
+    var analysis =
+        new WorkerConfigurationFailureAnalyzer().analyze(new IllegalStateException("wrapper", e));
+    assertNotNull(analysis);
+    assertEquals(e.getMessage(), analysis.getDescription());
+    assertTrue(analysis.getAction().contains("bellwether.*"));
+  }
+
+  private static void start(String... properties) {
+    try (ConfigurableApplicationContext ignored =
+        new SpringApplicationBuilder(BellwetherWorkerApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties(properties)
+            .run()) {
+      throw new AssertionError("the worker started with a bad configuration");
+    }
+  }
+
+  private static WorkerConfigurationException find(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkerConfigurationException w) {
+        return w;
+      }
+    }
+    throw new AssertionError("no WorkerConfigurationException in the chain", e);
+  }
+
+  private static void assertPortFree(int port) throws IOException {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertEquals(port, s.getLocalPort(), "a rejected configuration left nothing listening");
+    }
+  }
+}
