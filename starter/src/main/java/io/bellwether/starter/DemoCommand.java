@@ -1,0 +1,231 @@
+package io.bellwether.starter;
+
+import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.spec.RollingDeploymentSpec;
+import io.bellwether.contracts.spec.WorkflowIds;
+import io.bellwether.starter.demo.DemoSpecs;
+import io.bellwether.starter.demo.DemoSummary;
+import io.bellwether.starter.follow.RunFollower;
+import io.bellwether.starter.follow.RunOutcome;
+import io.bellwether.starter.follow.RunWatcher;
+import io.bellwether.starter.load.LoadGenerator;
+import io.bellwether.starter.sandbox.Sandbox;
+import io.bellwether.starter.sandbox.SandboxOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bellwether demo}: a sandbox under steady load, a good rolling upgrade that succeeds, a
+ * bad one that rolls back, and a summary of what users would have seen. The sandbox always goes
+ * down at the end, also on failure or Ctrl-C.
+ */
+@Command(
+    name = "demo",
+    description = "Sandbox + load + a good upgrade (succeeds) + a bad one (rolls back), then down.",
+    footer = {"", "Exit code 0 when the good run succeeded, the bad one rolled back and no request failed."})
+final class DemoCommand implements Callable<Integer> {
+  @ParentCommand BellwetherCli root;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON.")
+  Path summaryJson;
+
+  @Option(names = "--instances", defaultValue = "4", description = "Demo-app instances (default: ${DEFAULT-VALUE}).")
+  int instances;
+
+  @Option(names = "--temporal-port", defaultValue = "7233", description = "Temporal port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int temporalPort;
+
+  @Option(names = "--dir", description = "Sandbox directory (default: <checkout>/.bellwether/sandbox).")
+  Path dir;
+
+  @Option(names = "--rate", defaultValue = "40", description = "Requests per second through HAProxy (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--post-share", defaultValue = "0.3", description = "Share of POST requests (default: ${DEFAULT-VALUE}).")
+  double postShare;
+
+  private final Object lock = new Object();
+  private Sandbox sandbox;
+  private LoadGenerator load;
+  private boolean finished;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    SandboxOptions options =
+        SandboxOptions.defaults()
+            .withInstances(instances)
+            .withVersion("1.0.0")
+            .withTemporalPort(temporalPort)
+            .withDir(BellwetherCli.callerPath(dir));
+    Path sandboxDir = options.dirOrDefault();
+    if (Files.isRegularFile(sandboxDir.resolve(Sandbox.STATE_FILE)) && Sandbox.load(sandboxDir).isRunning()) {
+      // Refused before anything is ours, so the teardown below never touches that sandbox.
+      throw new IllegalStateException("a sandbox is already running in " + sandboxDir
+          + "; stop it with 'bellwether down' or give the demo another --dir");
+    }
+    // Ctrl-C ends the JVM without unwinding this method; the hook still takes everything down.
+    Thread hook = new Thread(() -> tearDown(sandboxDir, true), "bellwether-demo-down");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      out.println("== starting the sandbox in " + sandboxDir);
+      out.flush();
+      Sandbox s = Sandbox.up(options);
+      synchronized (lock) {
+        sandbox = s;
+      }
+      UpCommand.printAddresses(out, s);
+
+      LoadGenerator lg = new LoadGenerator(s.frontendUrl(), rate, postShare);
+      synchronized (lock) {
+        load = lg;
+      }
+      out.println();
+      out.println("== steady load: " + rate + " req/s through " + s.frontendUrl() + ", "
+          + Math.round(postShare * 100) + "% POST");
+      out.flush();
+      lg.start();
+      LoadGenerator.Counts warm = awaitTraffic(lg);
+      out.println("   warm-up: " + LoadGenerator.describe(warm));
+
+      WorkflowClient client = root.client(s.temporalTarget());
+      List<DemoSummary.Run> runs = new ArrayList<>();
+      LoadGenerator.Counts begin = lg.snapshot();
+      runs.add(run(out, client, lg, "1.0.0", DemoSpecs.good(), RunOutcome.SUCCEEDED,
+          "a good upgrade, 1.0.0 -> " + DemoSpecs.GOOD_VERSION));
+      runs.add(run(out, client, lg, DemoSpecs.GOOD_VERSION, DemoSpecs.bad(), RunOutcome.ROLLED_BACK,
+          "a bad upgrade, " + DemoSpecs.GOOD_VERSION + " -> " + DemoSpecs.BAD_VERSION + " (fails its health check)"));
+      // One more second of traffic shows the pool serving after the rollback.
+      Thread.sleep(1_000);
+      lg.stop();
+      LoadGenerator.Counts total = lg.snapshot().minus(begin);
+
+      DemoSummary summary =
+          new DemoSummary(runs, total.sent(), total.failed(), total.sampleErrors());
+      out.println();
+      out.println("== summary");
+      out.println(summary.table());
+      if (!total.sampleErrors().isEmpty()) {
+        out.println("sample failures:");
+        total.sampleErrors().forEach(e -> out.println("  " + e));
+      }
+      if (summaryJson != null) {
+        Path summaryFile = BellwetherCli.callerPath(summaryJson);
+        Path parent = summaryFile.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(summaryFile, summary.toJson() + "\n");
+        out.println("summary written to " + summaryFile);
+      }
+      out.flush();
+      return summary.passed() ? 0 : 1;
+    } finally {
+      out.println();
+      out.println("== taking the sandbox down");
+      out.flush();
+      tearDown(sandboxDir, false);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running or has run.
+      }
+    }
+  }
+
+  private DemoSummary.Run run(
+      PrintWriter out,
+      WorkflowClient client,
+      LoadGenerator lg,
+      String fromVersion,
+      RollingDeploymentSpec rolling,
+      String expected,
+      String title) {
+    String id = WorkflowIds.rolling(rolling);
+    out.println();
+    out.println("== " + title + ": " + id);
+    out.flush();
+    LoadGenerator.Counts before = lg.snapshot();
+    RollingDeploymentWorkflow stub =
+        client.newWorkflowStub(
+            RollingDeploymentWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    WorkflowClient.start(stub::run, rolling);
+    RunOutcome outcome =
+        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault()));
+    LoadGenerator.Counts during = lg.snapshot().minus(before);
+    DeployCommand.printOutcome(out, outcome);
+    out.println("   traffic during the run: " + LoadGenerator.describe(during));
+    out.flush();
+    return new DemoSummary.Run(
+        id,
+        fromVersion,
+        rolling.version(),
+        expected,
+        outcome.outcome(),
+        outcome.elapsed().toMillis(),
+        during.sent(),
+        during.failed(),
+        during.okByVersion(),
+        outcome.message());
+  }
+
+  /** Waits until traffic flows through HAProxy, so a broken sandbox fails before any run. */
+  private static LoadGenerator.Counts awaitTraffic(LoadGenerator lg) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    LoadGenerator.Counts c = lg.snapshot();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      c = lg.snapshot();
+      if (c.ok() >= 20) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("no traffic got through HAProxy within 10s: " + LoadGenerator.describe(c)
+        + (c.sampleErrors().isEmpty() ? "" : "; last error: " + c.sampleErrors().get(c.sampleErrors().size() - 1)));
+  }
+
+  private void tearDown(Path sandboxDir, boolean fromHook) {
+    Sandbox s;
+    LoadGenerator lg;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      s = sandbox;
+      lg = load;
+    }
+    if (lg != null) {
+      lg.close();
+    }
+    try {
+      if (s != null) {
+        s.down();
+      } else if (Files.isRegularFile(sandboxDir.resolve(Sandbox.STATE_FILE))) {
+        // Interrupted during up: what had started is recorded step by step.
+        Sandbox.load(sandboxDir).down();
+      }
+    } catch (Exception e) {
+      if (fromHook) {
+        System.err.println("bellwether demo: sandbox down failed: " + e.getMessage());
+      } else {
+        throw new IllegalStateException("sandbox down failed: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.bellwether.starter;
+
+import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.spec.InvalidSpecException;
+import io.bellwether.contracts.spec.RollingDeploymentSpec;
+import io.bellwether.contracts.spec.SpecLoader;
+import io.bellwether.contracts.spec.Violation;
+import io.bellwether.contracts.spec.WorkflowIds;
+import io.bellwether.starter.follow.RunFollower;
+import io.bellwether.starter.follow.RunOutcome;
+import io.bellwether.starter.follow.RunWatcher;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bellwether deploy -f spec.yaml}: starts a rolling deployment and follows it. */
+@Command(
+    name = "deploy",
+    description = "Start a RollingDeployment from a spec file and follow it.",
+    footer = {
+      "",
+      "Exit codes: 0 succeeded; 1 rolled back, failed or canceled; 2 invalid spec;",
+      "3 a run with the same id is already running."
+    })
+final class DeployCommand implements Callable<Integer> {
+  static final int EXIT_ALREADY_RUNNING = 3;
+
+  @ParentCommand BellwetherCli root;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "Spec, YAML or JSON.")
+  Path file;
+
+  @Option(names = "--no-follow", description = "Start the run and return at once.")
+  boolean noFollow;
+
+  @Option(
+      names = "--by",
+      paramLabel = "NAME",
+      description = "Who asks, when the spec has no requestedBy (default: $USER, else the login name).")
+  String by;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path file = BellwetherCli.callerPath(this.file);
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      err.println("cannot read " + file + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    RollingDeploymentSpec rolling;
+    try {
+      rolling = SpecLoader.rolling(text);
+    } catch (InvalidSpecException e) {
+      // Checked here, before any connection, so a bad file never reaches Temporal.
+      printViolations(err, file.toString(), e);
+      return 2;
+    }
+    rolling = withRequester(rolling, BellwetherCli.operator(by));
+    WorkflowClient client = root.client();
+    String id = WorkflowIds.rolling(rolling);
+    int started = start(client, rolling, id, out, err);
+    if (started != 0) {
+      return started;
+    }
+    if (noFollow) {
+      out.println("follow it with: bellwether status " + id + statusHint());
+      out.flush();
+      return 0;
+    }
+    RunOutcome outcome =
+        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault()));
+    printOutcome(out, outcome);
+    return outcome.exitCode();
+  }
+
+  private String statusHint() {
+    return "127.0.0.1:7233".equals(root.temporal()) ? "" : " --temporal " + root.temporal();
+  }
+
+  /** Starts the run; 0 when started, else the exit code after printing why. */
+  int start(WorkflowClient client, RollingDeploymentSpec rolling, String id, PrintWriter out, PrintWriter err) {
+    RollingDeploymentWorkflow stub =
+        client.newWorkflowStub(
+            RollingDeploymentWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    try {
+      WorkflowClient.start(stub::run, rolling);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      err.println(id + " is already running; see: bellwether status " + id + statusHint());
+      err.flush();
+      return EXIT_ALREADY_RUNNING;
+    }
+    out.println("started " + id + " (" + rolling.service() + " -> " + rolling.version() + ") on " + root.temporal());
+    out.flush();
+    return 0;
+  }
+
+  /** The spec with {@code requestedBy} filled in for the audit trail, unless it names one. */
+  static RollingDeploymentSpec withRequester(RollingDeploymentSpec s, String who) {
+    if (s.requestedBy() != null && !s.requestedBy().isBlank()) {
+      return s;
+    }
+    return new RollingDeploymentSpec(
+        s.service(), s.version(), s.target(), s.instances(), s.strategy(), s.drainTimeout(),
+        s.healthCheck(), s.smokeCheck(), who);
+  }
+
+  static void printViolations(PrintWriter err, String source, InvalidSpecException e) {
+    err.println(source + ": the spec is invalid (" + e.violations().size()
+        + (e.violations().size() == 1 ? " problem" : " problems") + "); nothing was started");
+    for (Violation v : e.violations()) {
+      err.println("  " + v.field() + ": " + v.reason());
+    }
+    err.flush();
+  }
+
+  static void printOutcome(PrintWriter out, RunOutcome o) {
+    String took = String.format("%.1fs", o.elapsed().toMillis() / 1000.0);
+    out.println(o.outcome() + "  " + o.workflowId() + "  after " + took);
+    if (o.message() != null && !o.message().isBlank()) {
+      out.println("  " + o.message().replace("\n", "\n  "));
+    }
+    if (o.result() != null) {
+      if (o.result().upgraded() != null && !o.result().upgraded().isEmpty()) {
+        out.println("  upgraded: " + String.join(", ", o.result().upgraded()));
+      }
+      if (o.result().failed() != null && !o.result().failed().isEmpty()) {
+        out.println("  failed:   " + String.join(", ", o.result().failed()));
+      }
+    }
+    out.flush();
+  }
+}

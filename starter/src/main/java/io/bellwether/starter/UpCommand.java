@@ -1,0 +1,104 @@
+package io.bellwether.starter;
+
+import io.bellwether.starter.sandbox.Sandbox;
+import io.bellwether.starter.sandbox.SandboxOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bellwether up}: starts the local sandbox and leaves it running. */
+@Command(name = "up", description = "Start a local sandbox: Temporal, demo-app instances, HAProxy, a worker.")
+final class UpCommand implements Callable<Integer> {
+  @ParentCommand BellwetherCli root;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--instances", defaultValue = "4", description = "Demo-app instances (default: ${DEFAULT-VALUE}).")
+  int instances;
+
+  @Option(names = "--version", defaultValue = "1.0.0", description = "Version they start at (default: ${DEFAULT-VALUE}).")
+  String version;
+
+  @Option(names = "--temporal-port", defaultValue = "7233", description = "Temporal port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int temporalPort;
+
+  @Option(names = "--dir", description = "Sandbox directory (default: <checkout>/.bellwether/sandbox).")
+  Path dir;
+
+  /** The options as given, so the demo builds the same sandbox. */
+  SandboxOptions options() {
+    return SandboxOptions.defaults()
+        .withInstances(instances)
+        .withVersion(version)
+        .withTemporalPort(temporalPort)
+        .withDir(BellwetherCli.callerPath(dir));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("starting the sandbox (Temporal, " + instances + " demo-app instances, HAProxy, worker)...");
+    out.flush();
+    SandboxOptions options = options();
+    Path sandboxDir = options.dirOrDefault();
+    boolean[] done = {false};
+    // Ctrl-C during start-up skips Sandbox.up's own cleanup; what had started is recorded in
+    // sandbox.json step by step, so the hook can still stop it. A refused up records nothing new.
+    Thread hook =
+        new Thread(
+            () -> {
+              synchronized (done) {
+                if (done[0]) {
+                  return;
+                }
+              }
+              try {
+                Sandbox.load(sandboxDir).down();
+              } catch (Exception e) {
+                System.err.println("bellwether up: cleanup after interrupt failed: " + e.getMessage());
+              }
+            },
+            "bellwether-up-cleanup");
+    if (Files.isRegularFile(sandboxDir.resolve(Sandbox.STATE_FILE)) && Sandbox.load(sandboxDir).isRunning()) {
+      throw new IllegalStateException("a sandbox is already running in " + sandboxDir + "; run: bellwether down");
+    }
+    Runtime.getRuntime().addShutdownHook(hook);
+    Sandbox sandbox;
+    try {
+      sandbox = Sandbox.up(options);
+    } finally {
+      synchronized (done) {
+        done[0] = true;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down.
+      }
+    }
+    printAddresses(out, sandbox);
+    out.println();
+    String temporalFlag = temporalPort == 7233 ? "" : " --temporal " + sandbox.temporalTarget();
+    out.println("Deploy with:  ./bellwether deploy -f examples/rolling-web.yaml" + temporalFlag);
+    out.println("Watch with:   ./bellwether status rolling-web-2.0.0" + temporalFlag);
+    out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));
+    out.flush();
+    return 0;
+  }
+
+  static void printAddresses(PrintWriter out, Sandbox s) {
+    out.println("sandbox up in " + s.dir());
+    out.println("  Temporal target    " + s.temporalTarget());
+    out.println("  worker actuator    " + s.workerActuatorUrl() + "/health   (PID " + s.workerPid() + ")");
+    out.println("  HAProxy frontend   " + s.frontendUrl());
+    out.println("  HAProxy admin      " + s.routerRuntimeApi());
+    out.println("  backend " + s.backend() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "):");
+    s.instances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.startVersion()));
+    out.flush();
+  }
+}

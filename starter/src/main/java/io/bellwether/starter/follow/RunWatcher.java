@@ -1,0 +1,113 @@
+package io.bellwether.starter.follow;
+
+import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.rolling.RollingResult;
+import io.bellwether.contracts.rolling.RollingStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Follows a RollingDeployment run live through its {@code status} query until it ends. */
+public final class RunWatcher {
+  /** How often the status query is asked. */
+  public static final Duration POLL = Duration.ofMillis(300);
+
+  private final WorkflowClient client;
+
+  public RunWatcher(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Renders the run into {@code follower} until it is closed, then returns how it ended. A query
+   * that fails (no worker yet, a worker restarting) is skipped, not fatal: the run's result decides.
+   */
+  public RunOutcome follow(String workflowId, RunFollower follower) {
+    long started = System.nanoTime();
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(RollingDeploymentWorkflow.TYPE));
+    CompletableFuture<RollingResult> result = stub.getResultAsync(RollingResult.class);
+    boolean warned = false;
+    while (!result.isDone()) {
+      try {
+        follower.render(stub.query("status", RollingStatus.class));
+        warned = false;
+      } catch (RuntimeException e) {
+        if (!warned && !result.isDone()) {
+          follower.note("(status not available yet: " + rootMessage(e) + "; still waiting)");
+          warned = true;
+        }
+      }
+      try {
+        result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // Still running, or ended: either way the loop condition decides.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        follower.finish();
+        throw new IllegalStateException("interrupted while following " + workflowId);
+      }
+    }
+    try {
+      // The closing events (rollback steps, the outcome) arrive with the last answer.
+      follower.render(stub.query("status", RollingStatus.class));
+    } catch (RuntimeException e) {
+      // A run that failed before its first status has none to show.
+    }
+    follower.finish();
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+    try {
+      RollingResult r = result.join();
+      String phase = r.phase() == null ? RunOutcome.FAILED : r.phase().name();
+      return new RunOutcome(workflowId, phase, r.message(), r, elapsed);
+    } catch (CompletionException e) {
+      return failed(workflowId, e.getCause() == null ? e : e.getCause(), elapsed);
+    }
+  }
+
+  /** Classifies a run's failure: an InvalidSpec anywhere in the cause chain wins. */
+  static RunOutcome failed(String workflowId, Throwable error, Duration elapsed) {
+    Throwable t = error instanceof WorkflowFailedException wfe && wfe.getCause() != null ? wfe.getCause() : error;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ApplicationFailure af && FailureTypes.INVALID_SPEC.equals(af.getType())) {
+        return new RunOutcome(workflowId, RunOutcome.INVALID_SPEC, af.getOriginalMessage(), null, elapsed);
+      }
+    }
+    String outcome;
+    if (t instanceof CanceledFailure) {
+      outcome = RunOutcome.CANCELED;
+    } else if (t instanceof TerminatedFailure) {
+      outcome = "TERMINATED";
+    } else if (t instanceof TimeoutFailure) {
+      outcome = "TIMED_OUT";
+    } else {
+      outcome = RunOutcome.FAILED;
+    }
+    String message =
+        t instanceof ApplicationFailure af
+            ? af.getType() + ": " + af.getOriginalMessage()
+            : rootMessage(t);
+    return new RunOutcome(workflowId, outcome, message, null, elapsed);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,70 @@
+package io.bellwether.starter.sandbox;
+
+import java.nio.file.Path;
+
+/**
+ * How to build a sandbox.
+ *
+ * @param home the Bellwether checkout whose jars are run; located when null
+ * @param dir where state, logs and pid files go; {@code <home>/.bellwether/sandbox} when null
+ * @param instances number of demo-app instances, named {@code web-1..web-N}
+ * @param version the version every instance starts at
+ * @param temporalPort port of the Temporal server on 127.0.0.1
+ */
+public record SandboxOptions(Path home, Path dir, int instances, String version, int temporalPort) {
+  public static final int DEFAULT_INSTANCES = 4;
+  public static final String DEFAULT_VERSION = "1.0.0";
+  public static final int DEFAULT_TEMPORAL_PORT = 7233;
+
+  public SandboxOptions {
+    if (instances < 1 || instances > 50) {
+      throw new IllegalArgumentException("instances must be 1 to 50, got " + instances);
+    }
+    if (temporalPort < 1 || temporalPort > 65535) {
+      throw new IllegalArgumentException("temporal port must be 1 to 65535, got " + temporalPort);
+    }
+    if (version == null || version.isBlank()) {
+      throw new IllegalArgumentException("version is required");
+    }
+  }
+
+  /** Four instances at 1.0.0, Temporal on 7233, the checkout and directory found when used. */
+  public static SandboxOptions defaults() {
+    return new SandboxOptions(null, null, DEFAULT_INSTANCES, DEFAULT_VERSION, DEFAULT_TEMPORAL_PORT);
+  }
+
+  public SandboxOptions withHome(Path home) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort);
+  }
+
+  public SandboxOptions withDir(Path dir) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort);
+  }
+
+  public SandboxOptions withInstances(int instances) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort);
+  }
+
+  public SandboxOptions withVersion(String version) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort);
+  }
+
+  public SandboxOptions withTemporalPort(int temporalPort) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort);
+  }
+
+  /** The checkout: {@link #home} or the located one. */
+  public Path homeOrLocate() {
+    return home != null ? home.toAbsolutePath().normalize() : RepoHome.locate();
+  }
+
+  /** The sandbox directory: {@link #dir} or {@code <home>/.bellwether/sandbox}. */
+  public Path dirOrDefault() {
+    return dir != null ? dir.toAbsolutePath().normalize() : defaultDir(homeOrLocate());
+  }
+
+  /** {@code <home>/.bellwether/sandbox}. */
+  public static Path defaultDir(Path home) {
+    return home.resolve(".bellwether").resolve("sandbox");
+  }
+}

@@ -1,0 +1,70 @@
+package io.bellwether.starter.sandbox;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code sandbox.json} holds. Mutable on purpose: it is saved after every process starts, so
+ * a sandbox that failed half-way can still be taken down by a later {@code bellwether down}.
+ * PIDs go with their start times, so a recycled PID is never mistaken for ours.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class SandboxState {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public String home;
+  public String dir;
+  public String createdAt;
+  public String backend;
+  public String router;
+  public String deployer;
+  public String healthCheck;
+  public String version;
+
+  public int temporalPort;
+  public long temporalPid;
+  public long temporalStartMillis;
+  public String temporalLog;
+
+  /** Instance name to 127.0.0.1:port, in backend order. */
+  public Map<String, String> instances = new LinkedHashMap<>();
+  public String instancesDir;
+  public String demoAppJar;
+
+  public int frontendPort;
+  public String frontendUrl;
+  public String haproxyDir;
+  public String haproxyConfig;
+  public String adminSocket;
+  public String runtimeApi;
+  public long haproxyPid;
+  public long haproxyStartMillis;
+
+  public int workerPort;
+  public String workerActuatorUrl;
+  public long workerPid;
+  public long workerStartMillis;
+  public String workerConfig;
+  public String workerLog;
+  public String workerJar;
+
+  /** Writes atomically, so a reader never sees half a file. */
+  public void save(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(tmp.toFile(), this);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Reads a saved state; IOException when missing or unreadable. */
+  public static SandboxState read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), SandboxState.class);
+  }
+}

@@ -1,0 +1,115 @@
+package io.bellwether.starter.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxTest {
+  @TempDir Path tmp;
+
+  private Path checkout() throws IOException {
+    Path home = tmp.resolve("checkout");
+    Files.createDirectories(home.resolve("starter/src"));
+    Files.writeString(home.resolve("pom.xml"),
+        "<project><groupId>io.bellwether</groupId><artifactId>bellwether-parent</artifactId></project>");
+    Files.writeString(home.resolve("starter/pom.xml"),
+        "<project><parent><artifactId>bellwether-parent</artifactId></parent><artifactId>bellwether-starter</artifactId></project>");
+    return home;
+  }
+
+  @Test
+  void findsTheParentPomNotAModulePom() throws IOException {
+    Path home = checkout();
+    assertTrue(RepoHome.isRoot(home));
+    assertFalse(RepoHome.isRoot(home.resolve("starter")));
+    assertEquals(home, RepoHome.locateFrom(home.resolve("starter/src")));
+    assertThrows(IllegalStateException.class, () -> RepoHome.locateFrom(tmp));
+  }
+
+  @Test
+  void upRefusesClearlyWhenAJarIsMissingAndStartsNothing() throws IOException {
+    Path home = checkout();
+    SandboxOptions options = SandboxOptions.defaults().withHome(home).withDir(tmp.resolve("sb")).withTemporalPort(1);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sandbox.up(options));
+    assertTrue(e.getMessage().contains("bellwether-worker.jar is missing: run ./bellwether build"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("sb").resolve(Sandbox.STATE_FILE)));
+  }
+
+  @Test
+  void loadWithoutASandboxSaysHowToStartOne() {
+    IOException e = assertThrows(IOException.class, () -> Sandbox.load(tmp.resolve("none")));
+    assertTrue(e.getMessage().contains("bellwether up"), e.getMessage());
+  }
+
+  @Test
+  void aLoadedSandboxWhoseProcessesAreGoneIsNotRunningAndGoesDownTwice() throws IOException {
+    Path dir = tmp.resolve("sb");
+    Files.createDirectories(dir);
+    // A finished short-lived process: its PID, with its start time, can no longer be ours.
+    ProcessHandle gone;
+    try {
+      Process p = new ProcessBuilder("true").start();
+      p.waitFor();
+      gone = p.toHandle();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    SandboxState s = new SandboxState();
+    s.dir = dir.toString();
+    s.temporalPort = 7233;
+    s.temporalPid = gone.pid();
+    s.temporalStartMillis = 1;
+    s.workerPid = ProcessHandle.current().pid();
+    s.workerStartMillis = 1; // our own PID with a start time that is not ours: never touched
+    s.instancesDir = dir.resolve("instances").toString();
+    s.frontendUrl = "http://127.0.0.1:1/";
+    s.runtimeApi = "unix:" + dir.resolve("haproxy/admin.sock");
+    s.instances.put("web-1", "127.0.0.1:1");
+    s.save(dir.resolve(Sandbox.STATE_FILE));
+
+    Sandbox sandbox = Sandbox.load(dir);
+    assertEquals("127.0.0.1:7233", sandbox.temporalTarget());
+    assertEquals(List.of("web-1"), List.copyOf(sandbox.instances().keySet()));
+    assertEquals("unix:" + dir.resolve("haproxy/admin.sock"), sandbox.routerRuntimeApi());
+    assertFalse(sandbox.isRunning());
+    sandbox.down();
+    sandbox.down();
+    assertFalse(Files.exists(dir.resolve(Sandbox.STATE_FILE)));
+    assertTrue(ProcessHandle.current().isAlive());
+  }
+
+  @Test
+  void processIdentityNeedsTheRecordedStartTime() {
+    ProcessHandle me = ProcessHandle.current();
+    long start = Processes.startMillis(me);
+    assertTrue(Processes.alive(me.pid(), start));
+    assertFalse(Processes.alive(me.pid(), start - 60_000));
+    assertFalse(Processes.alive(0, 0));
+  }
+
+  @Test
+  void optionsValidateAndDefault() throws IOException {
+    SandboxOptions d = SandboxOptions.defaults();
+    assertEquals(4, d.instances());
+    assertEquals("1.0.0", d.version());
+    assertEquals(7233, d.temporalPort());
+    Path home = checkout();
+    assertEquals(home.resolve(".bellwether/sandbox"), d.withHome(home).dirOrDefault());
+    assertThrows(IllegalArgumentException.class, () -> d.withInstances(0));
+    assertThrows(IllegalArgumentException.class, () -> d.withTemporalPort(70000));
+  }
+
+  @Test
+  void yamlQuotingKeepsPlaceholdersAndPathsAsOneScalar() {
+    assertEquals("\"{port}\"", Sandbox.q("{port}"));
+    assertEquals("\"/a b/c\\\"d\"", Sandbox.q("/a b/c\"d"));
+  }
+}
