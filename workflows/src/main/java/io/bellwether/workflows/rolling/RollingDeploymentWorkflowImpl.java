@@ -1,0 +1,918 @@
+package io.bellwether.workflows.rolling;
+
+import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.HealthProbe;
+import io.bellwether.contracts.activities.ProbeResult;
+import io.bellwether.contracts.activities.ServerInfo;
+import io.bellwether.contracts.activities.ServerState;
+import io.bellwether.contracts.rolling.ControlResponse;
+import io.bellwether.contracts.rolling.InstanceStatus;
+import io.bellwether.contracts.rolling.OperatorRequest;
+import io.bellwether.contracts.rolling.Phase;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.rolling.RollingResult;
+import io.bellwether.contracts.rolling.RollingStatus;
+import io.bellwether.contracts.rolling.RunEvent;
+import io.bellwether.contracts.spec.Durations;
+import io.bellwether.contracts.spec.HealthCheckSpec;
+import io.bellwether.contracts.spec.InvalidSpecException;
+import io.bellwether.contracts.spec.RollingDeploymentSpec;
+import io.bellwether.contracts.spec.SmokeCheckSpec;
+import io.bellwether.contracts.spec.SpecValidator;
+import io.bellwether.contracts.spec.TargetRef;
+import io.bellwether.contracts.spec.Violation;
+import io.bellwether.workflows.WorkflowMetrics;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code RollingDeployment} workflow: walks the pool one batch at a time and keeps, for every
+ * instance it touches, a record of how it was before, so that a rollback, a cancel or too many
+ * failures put the pool back exactly as it started.
+ *
+ * <p>Deterministic: it only reads the workflow clock, awaits, and calls activity stubs.
+ */
+public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow {
+  /** Failure type of a run that could not put the pool back; an operator has to look. */
+  public static final String RESTORE_FAILED = "RestoreFailed";
+
+  /** Who acts when the run acts on its own. */
+  public static final String BELLWETHER = "bellwether";
+
+  static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
+  static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(60);
+  static final int DEFAULT_EXPECT_STATUS = 200;
+
+  private static final String PAUSE = "pause";
+  private static final String RESUME = "resume";
+  private static final String ROLLBACK = "rollback";
+
+  private RollingDeploymentSpec spec;
+  private Phase phase = Phase.VALIDATING;
+  private String step = "";
+  private int batch;
+  private int totalBatches;
+  private int batchSize = 1;
+  private boolean paused;
+  private boolean rollbackRequested;
+  private String rollbackBy = "";
+  private String rollbackReason = "";
+  private String message = "";
+  private int failedCount;
+  private final Map<String, InstanceRun> instances = new LinkedHashMap<>();
+  private final List<RunEvent> events = new ArrayList<>();
+
+  /** The scope the current batch runs in; a rollback cancels it so that long waits stop at once. */
+  private CancellationScope batchScope;
+
+  private RollingActivities forward;
+  private RollingActivities patient;
+  private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+
+  @Override
+  public RollingResult run(RollingDeploymentSpec spec) {
+    this.spec = spec;
+    WorkflowMetrics.runStarted();
+    event(
+        spec == null ? "unknown" : spec.requestedByOrUnknown(),
+        "started",
+        spec == null ? "no spec" : spec.service() + " to " + spec.version());
+    try {
+      List<ServerInfo> pool = validate(spec);
+      plan(pool);
+      walkBatches();
+      if (rollbackRequested) {
+        return restoreOutsideCancel(() -> rollBack("rolled_back"));
+      }
+      return succeed();
+    } catch (CanceledFailure e) {
+      // Cancel means "stop and put it back": the restore runs in a scope the cancel cannot reach.
+      boolean nothingTouched = instances.values().stream().noneMatch(i -> i.recorded);
+      rollbackRequested = true;
+      paused = false;
+      rollbackBy = "temporal";
+      rollbackReason = "the run was canceled";
+      event(
+          "temporal", "cancel", nothingTouched ? "nothing was changed yet" : "restoring the pool");
+      restoreOutsideCancel(() -> rollBack("canceled"));
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Validation and plan
+
+  private List<ServerInfo> validate(RollingDeploymentSpec spec) {
+    List<Violation> problems = new ArrayList<>(SpecValidator.validate(spec));
+    List<ServerInfo> servers = List.of();
+    TargetRef target = spec == null ? null : spec.target();
+    boolean namesWellFormed =
+        target != null && problems.stream().noneMatch(v -> v.field().startsWith("target"));
+    if (namesWellFormed) {
+      RollingActivities check = RollingActivities.forValidation();
+      try {
+        List<Violation> unknown = check.config.checkTarget(target);
+        problems.addAll(unknown);
+        boolean routerKnown =
+            unknown.stream()
+                .noneMatch(
+                    v -> v.field().equals("target.router") || v.field().equals("target.backend"));
+        if (routerKnown) {
+          servers = check.traffic.listServers(target.router(), target.backend());
+          problems.addAll(poolProblems(spec, servers));
+        }
+      } catch (ActivityFailure f) {
+        if (CancellationScope.current().isCancelRequested()) {
+          throw new CanceledFailure("the run was canceled while checking the spec");
+        }
+        if (!FailureTypes.UNKNOWN_TARGET.equals(failureType(f))) {
+          fail("could not check the target: " + describe(f));
+          throw f;
+        }
+        problems.add(new Violation("target", describe(f)));
+      }
+    }
+    if (!problems.isEmpty()) {
+      String text = InvalidSpecException.describe(problems);
+      fail(text);
+      // The violations travel as the failure's one detail, a JSON list of {field, reason}.
+      throw ApplicationFailure.newNonRetryableFailure(
+          text, FailureTypes.INVALID_SPEC, List.copyOf(problems));
+    }
+    return servers;
+  }
+
+  private static List<Violation> poolProblems(
+      RollingDeploymentSpec spec, List<ServerInfo> servers) {
+    List<Violation> out = new ArrayList<>();
+    TargetRef t = spec.target();
+    Set<String> names = servers.stream().map(ServerInfo::name).collect(Collectors.toSet());
+    List<String> listed = spec.instancesOrEmpty();
+    for (int i = 0; i < listed.size(); i++) {
+      String name = listed.get(i);
+      if (name != null && !names.contains(name)) {
+        out.add(
+            new Violation(
+                "instances[" + i + "]",
+                "'"
+                    + name
+                    + "' is not a server of backend '"
+                    + t.backend()
+                    + "' in router '"
+                    + t.router()
+                    + "'"));
+      }
+    }
+    if (servers.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.backend",
+              "backend '" + t.backend() + "' in router '" + t.router() + "' has no servers"));
+    }
+    return out;
+  }
+
+  private void plan(List<ServerInfo> servers) {
+    Map<String, ServerInfo> byName = byName(servers);
+    List<ServerInfo> pool =
+        spec.instancesOrEmpty().isEmpty()
+            ? servers
+            : spec.instancesOrEmpty().stream().map(byName::get).toList();
+    batchSize = spec.strategyOrDefault().maxUnavailableOrDefault().resolve(pool.size());
+    totalBatches = (pool.size() + batchSize - 1) / batchSize;
+    for (int i = 0; i < pool.size(); i++) {
+      ServerInfo s = pool.get(i);
+      instances.put(s.name(), new InstanceRun(s, i / batchSize + 1));
+    }
+    drainTimeout = Durations.parseOr(spec.drainTimeout(), DEFAULT_DRAIN_TIMEOUT);
+    Duration healthTimeout = healthTimeout();
+    forward = RollingActivities.forward(drainTimeout, healthTimeout);
+    patient = RollingActivities.patient(drainTimeout, healthTimeout);
+    phase = Phase.PROGRESSING;
+    event(
+        BELLWETHER,
+        "planned",
+        pool.size() + " instances in " + totalBatches + " batches of up to " + batchSize);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Forward path
+
+  private void walkBatches() {
+    Duration bake = Durations.parseOr(spec.strategyOrDefault().bakeTime(), Duration.ZERO);
+    for (int b = 1; b <= totalBatches && !rollbackRequested; b++) {
+      throwIfCanceled();
+      holdWhilePaused();
+      if (rollbackRequested) {
+        return;
+      }
+      batch = b;
+      phase = Phase.PROGRESSING;
+      List<InstanceRun> members = batchMembers(b);
+      event(
+          BELLWETHER, "batch-start", "batch " + b + " of " + totalBatches + ": " + names(members));
+      runBatch(members);
+      // The batch scope swallows cancellation, so a cancel of the workflow itself shows here.
+      throwIfCanceled();
+      if (rollbackRequested) {
+        return;
+      }
+      restoreFailedWithinLimit(members);
+      if (rollbackRequested) {
+        return;
+      }
+      step = "";
+      event(BELLWETHER, "batch-done", "batch " + b + " of " + totalBatches);
+      if (!bake.isZero()) {
+        phase = Phase.BAKING;
+        step = "bake";
+        long started = Workflow.currentTimeMillis();
+        Workflow.await(bake, () -> rollbackRequested);
+        WorkflowMetrics.stepTook("bake", started);
+        step = "";
+        phase = Phase.PROGRESSING;
+      }
+      if (spec.strategyOrDefault().pauseAfterEachBatchOrDefault()
+          && b < totalBatches
+          && !rollbackRequested) {
+        paused = true;
+        event(
+            BELLWETHER, PAUSE, "pauseAfterEachBatch: batch " + b + " of " + totalBatches + " done");
+      }
+    }
+  }
+
+  private static void throwIfCanceled() {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("the run was canceled");
+    }
+  }
+
+  /**
+   * Runs a restore where a cancel cannot interrupt it: half a restore would leave an instance
+   * drained or in maintenance, which is exactly what cancel promises not to do.
+   */
+  private static <T> T restoreOutsideCancel(java.util.function.Supplier<T> restore) {
+    List<T> out = new ArrayList<>(1);
+    Workflow.newDetachedCancellationScope(() -> out.add(restore.get())).run();
+    return out.get(0);
+  }
+
+  private void holdWhilePaused() {
+    if (!paused) {
+      return;
+    }
+    phase = Phase.PAUSED;
+    step = "";
+    Workflow.await(() -> !paused || rollbackRequested);
+    phase = Phase.PROGRESSING;
+  }
+
+  private void runBatch(List<InstanceRun> members) {
+    TargetRef t = spec.target();
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> {
+              Map<String, ServerInfo> now;
+              try {
+                // Re-read just before touching, so the record is what the router says now, not
+                // what it said when the run started (a pause can last hours).
+                now = byName(forward.traffic.listServers(t.router(), t.backend()));
+              } catch (TemporalFailure f) {
+                if (!CancellationScope.current().isCancelRequested()) {
+                  requestRollback(BELLWETHER, "could not read the backend: " + describe(f));
+                }
+                return;
+              }
+              List<Promise<Void>> running = new ArrayList<>();
+              for (InstanceRun inst : members) {
+                running.add(Async.procedure(this::upgradeGuarded, inst, now.get(inst.name)));
+              }
+              Promise.allOf(running).get();
+            });
+    batchScope = scope;
+    try {
+      scope.run();
+    } finally {
+      batchScope = null;
+    }
+  }
+
+  /** One instance's pipeline; never throws, so one instance cannot cut its batch-mates short. */
+  private void upgradeGuarded(InstanceRun inst, ServerInfo now) {
+    try {
+      upgrade(inst, now);
+    } catch (Interrupted e) {
+      inst.message = e.getMessage();
+    } catch (StepFailure | TemporalFailure e) {
+      if (CancellationScope.current().isCancelRequested()) {
+        inst.message = "interrupted: " + (rollbackRequested ? rollbackReason : "canceled");
+        return;
+      }
+      String why = e instanceof TemporalFailure f ? describe(f) : e.getMessage();
+      inst.failed = true;
+      inst.failure = why;
+      inst.progress = InstanceRun.FAILED;
+      inst.message = why;
+      failedCount++;
+      event(BELLWETHER, "instance-failed", inst.name + ": " + why);
+      int limit = spec.strategyOrDefault().failureLimitOrDefault();
+      if (failedCount > limit && !rollbackRequested) {
+        // Batch-mates are not interrupted mid-command for this: each finishes the step it is in
+        // and stops at the next step boundary (see checkpoint). Only an operator's rollback or a
+        // cancel cuts running steps short.
+        rollbackRequested = true;
+        paused = false;
+        rollbackBy = BELLWETHER;
+        rollbackReason =
+            failedCount
+                + " instance(s) failed, more than failureLimit "
+                + limit
+                + "; last: "
+                + inst.name
+                + ": "
+                + why;
+      }
+    }
+  }
+
+  private void upgrade(InstanceRun inst, ServerInfo now) {
+    TargetRef t = spec.target();
+    if (now == null) {
+      throw new StepFailure("record", "no longer a server of backend '" + t.backend() + "'");
+    }
+    // Record before the first change: this is the undo.
+    String current = forward.deploy.currentVersion(t.deployer(), inst.name, now.address());
+    inst.record(current, now);
+    event(
+        BELLWETHER,
+        "recorded",
+        inst.name
+            + " at '"
+            + inst.recordedVersion
+            + "', "
+            + now.state()
+            + ", weight "
+            + now.weight());
+
+    checkpoint("drain");
+    timed(
+        inst,
+        "drain",
+        InstanceRun.DRAINING,
+        () -> {
+          setState(forward, inst, ServerState.DRAIN);
+          int left =
+              forward.traffic.awaitDrained(
+                  t.router(), t.backend(), inst.name, drainTimeout.toMillis());
+          if (left > 0) {
+            event(
+                BELLWETHER,
+                "drain-timeout",
+                inst.name
+                    + " still had "
+                    + left
+                    + " session(s) after "
+                    + Durations.format(drainTimeout));
+          }
+          setState(forward, inst, ServerState.MAINT);
+        });
+
+    checkpoint("upgrade");
+    timed(
+        inst,
+        "upgrade",
+        InstanceRun.UPGRADING,
+        () -> {
+          DeployResult r =
+              forward.deploy.deploy(t.deployer(), inst.name, inst.address, spec.version());
+          if (!r.ok()) {
+            throw new StepFailure(
+                "upgrade",
+                "deploy of "
+                    + spec.version()
+                    + " failed (exit "
+                    + r.exitCode()
+                    + "): "
+                    + tail(r.output()));
+          }
+          inst.version = spec.version();
+        });
+
+    checkpoint("verify");
+    timed(
+        inst,
+        "verify",
+        InstanceRun.VERIFYING,
+        () -> {
+          ProbeResult p = forward.health.awaitHealthy(healthProbe(inst.address));
+          if (!p.passed()) {
+            throw new StepFailure("verify", "health check did not pass: " + probeText(p));
+          }
+        });
+
+    SmokeCheckSpec smoke = spec.smokeCheck();
+    if (smoke != null) {
+      checkpoint("smoke");
+      timed(
+          inst,
+          "smoke",
+          InstanceRun.VERIFYING,
+          () -> {
+            ProbeResult p = forward.health.awaitHealthy(smokeProbe(inst.address, smoke));
+            if (!p.passed()) {
+              throw new StepFailure(
+                  "smoke", "smoke check " + smoke.path() + " did not pass: " + probeText(p));
+            }
+          });
+    }
+
+    checkpoint("ready");
+    timed(
+        inst,
+        "ready",
+        InstanceRun.VERIFYING,
+        () -> {
+          if (inst.weight != inst.recordedWeight) {
+            inst.see(
+                forward.traffic.setServerWeight(
+                    t.router(), t.backend(), inst.name, inst.recordedWeight));
+          }
+          setState(forward, inst, ServerState.READY);
+        });
+    inst.progress = InstanceRun.UPGRADED;
+    inst.message = "";
+  }
+
+  /** Stops a pipeline between steps once a rollback is decided; the restore takes it from here. */
+  private void checkpoint(String next) {
+    if (rollbackRequested) {
+      throw new Interrupted("stopped before " + next + ": " + rollbackReason);
+    }
+  }
+
+  private void restoreFailedWithinLimit(List<InstanceRun> members) {
+    List<InstanceRun> failed = members.stream().filter(i -> i.failed && i.recorded).toList();
+    if (failed.isEmpty()) {
+      return;
+    }
+    List<String> problems = restoreOutsideCancel(() -> restoreConcurrently(failed));
+    if (!problems.isEmpty()) {
+      requestRollback(
+          BELLWETHER, "could not restore a failed instance: " + String.join("; ", problems));
+    }
+  }
+
+  private RollingResult succeed() {
+    phase = Phase.SUCCEEDED;
+    step = "";
+    List<String> failed = namesWhere(i -> i.failed);
+    message =
+        failed.isEmpty()
+            ? "every instance runs " + spec.version()
+            : "done; failed within failureLimit and restored: " + String.join(", ", failed);
+    event(BELLWETHER, "succeeded", message);
+    WorkflowMetrics.runFinished("succeeded");
+    return result();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rollback
+
+  /** Puts every touched instance back as recorded; throws RestoreFailed when it cannot. */
+  private RollingResult rollBack(String outcome) {
+    phase = Phase.ROLLING_BACK;
+    step = ROLLBACK;
+    event(rollbackBy, "rollback-started", rollbackReason);
+    long started = Workflow.currentTimeMillis();
+    List<InstanceRun> touched = instances.values().stream().filter(i -> i.recorded).toList();
+    List<String> problems = new ArrayList<>();
+    for (int from = 0; from < touched.size(); from += batchSize) {
+      problems.addAll(
+          restoreConcurrently(touched.subList(from, Math.min(touched.size(), from + batchSize))));
+    }
+    WorkflowMetrics.stepTook(ROLLBACK, started);
+    step = "";
+    if (!problems.isEmpty()) {
+      phase = Phase.FAILED;
+      message =
+          "rollback ("
+              + rollbackReason
+              + ") could not restore every instance, check them: "
+              + String.join("; ", problems);
+      event(BELLWETHER, "failed", message);
+      WorkflowMetrics.runFinished("failed");
+      throw ApplicationFailure.newNonRetryableFailure(message, RESTORE_FAILED);
+    }
+    phase = Phase.ROLLED_BACK;
+    message =
+        "rolled back ("
+            + rollbackReason
+            + "); "
+            + (touched.isEmpty()
+                ? "nothing had been changed"
+                : touched.size() + " instance(s) restored");
+    event(BELLWETHER, "rolled-back", message);
+    WorkflowMetrics.runFinished(outcome);
+    return result();
+  }
+
+  private List<String> restoreConcurrently(List<InstanceRun> group) {
+    List<Promise<String>> running = new ArrayList<>();
+    for (InstanceRun inst : group) {
+      running.add(Async.function(this::restoreGuarded, inst));
+    }
+    Promise.allOf(running).get();
+    List<String> problems = new ArrayList<>();
+    for (Promise<String> p : running) {
+      if (p.get() != null) {
+        problems.add(p.get());
+      }
+    }
+    return problems;
+  }
+
+  /** Returns null when the instance is as recorded, or what went wrong. */
+  private String restoreGuarded(InstanceRun inst) {
+    try {
+      restore(inst);
+      return null;
+    } catch (StepFailure | TemporalFailure e) {
+      String why = e instanceof TemporalFailure f ? describe(f) : e.getMessage();
+      inst.message = "restore failed: " + why;
+      event(BELLWETHER, "restore-failed", inst.name + ": " + why);
+      return inst.name + ": " + why;
+    }
+  }
+
+  private void restore(InstanceRun inst) {
+    TargetRef t = spec.target();
+    ServerInfo now = byName(patient.traffic.listServers(t.router(), t.backend())).get(inst.name);
+    if (now == null) {
+      throw new StepFailure("restore", "no longer a server of backend '" + t.backend() + "'");
+    }
+    inst.see(now);
+    String running = patient.deploy.currentVersion(t.deployer(), inst.name, now.address());
+    inst.version = running == null ? "" : running;
+    if (!inst.matchesRecord(inst.version, now)) {
+      if (inst.state == ServerState.READY) {
+        setState(patient, inst, ServerState.DRAIN);
+      }
+      if (inst.state == ServerState.DRAIN) {
+        patient.traffic.awaitDrained(t.router(), t.backend(), inst.name, drainTimeout.toMillis());
+        setState(patient, inst, ServerState.MAINT);
+      }
+      if (!inst.recordedVersion.isEmpty() && !inst.recordedVersion.equals(inst.version)) {
+        DeployResult r =
+            patient.deploy.deploy(t.deployer(), inst.name, inst.address, inst.recordedVersion);
+        if (!r.ok()) {
+          throw new StepFailure(
+              "restore",
+              "deploy of "
+                  + inst.recordedVersion
+                  + " failed (exit "
+                  + r.exitCode()
+                  + "): "
+                  + tail(r.output()));
+        }
+        inst.version = inst.recordedVersion;
+      }
+      if (inst.recordedState == ServerState.READY) {
+        ProbeResult p = patient.health.awaitHealthy(healthProbe(inst.address));
+        if (!p.passed()) {
+          throw new StepFailure(
+              "restore", "health check at " + inst.version + " did not pass: " + probeText(p));
+        }
+      }
+      if (inst.weight != inst.recordedWeight) {
+        inst.see(
+            patient.traffic.setServerWeight(
+                t.router(), t.backend(), inst.name, inst.recordedWeight));
+      }
+      setState(patient, inst, inst.recordedState);
+    }
+    String note =
+        "restored to '"
+            + inst.recordedVersion
+            + "', "
+            + inst.recordedState
+            + ", weight "
+            + inst.recordedWeight;
+    if (inst.failed) {
+      inst.progress = InstanceRun.FAILED;
+      inst.message = inst.failure + "; " + note;
+    } else {
+      inst.progress = InstanceRun.RESTORED;
+      inst.message = note;
+    }
+    event(BELLWETHER, "restored", inst.name + " " + note);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator controls: signals and updates share one rule book
+
+  @Override
+  public void pause(OperatorRequest request) {
+    signal(PAUSE, request);
+  }
+
+  @Override
+  public void resume(OperatorRequest request) {
+    signal(RESUME, request);
+  }
+
+  @Override
+  public void rollback(OperatorRequest request) {
+    signal(ROLLBACK, request);
+  }
+
+  @Override
+  public ControlResponse pauseUpdate(OperatorRequest request) {
+    return apply(PAUSE, request);
+  }
+
+  @Override
+  public void validatePause(OperatorRequest request) {
+    checkControl(PAUSE, request);
+  }
+
+  @Override
+  public ControlResponse resumeUpdate(OperatorRequest request) {
+    return apply(RESUME, request);
+  }
+
+  @Override
+  public void validateResume(OperatorRequest request) {
+    checkControl(RESUME, request);
+  }
+
+  @Override
+  public ControlResponse rollbackUpdate(OperatorRequest request) {
+    return apply(ROLLBACK, request);
+  }
+
+  @Override
+  public void validateRollback(OperatorRequest request) {
+    checkControl(ROLLBACK, request);
+  }
+
+  private void signal(String action, OperatorRequest request) {
+    if (request == null || isBlank(request.by())) {
+      event("unknown", "refused", action + ": " + missingBy());
+      return;
+    }
+    String why = refusal(action);
+    if (why != null) {
+      event(request.by(), "refused", action + ": " + why);
+      return;
+    }
+    apply(action, request);
+  }
+
+  /** Throwing here rejects the update before it reaches history. */
+  private void checkControl(String action, OperatorRequest request) {
+    if (request == null || isBlank(request.by())) {
+      throw new IllegalArgumentException(action + " refused: " + missingBy());
+    }
+    String why = refusal(action);
+    if (why != null) {
+      throw new IllegalStateException(action + " refused: " + why);
+    }
+  }
+
+  private static String missingBy() {
+    return "'by' is required: say who is asking";
+  }
+
+  /** Why the action does not apply now, or null when it does. */
+  private String refusal(String action) {
+    if (phase.isFinal()) {
+      return "the run has finished (" + phase + ")";
+    }
+    return switch (action) {
+      case PAUSE ->
+          rollbackRequested ? "the run is rolling back" : paused ? "already paused" : null;
+      case RESUME ->
+          rollbackRequested ? "the run is rolling back" : paused ? null : "the run is not paused";
+      case ROLLBACK -> rollbackRequested ? "already rolling back" : null;
+      default -> "unknown action";
+    };
+  }
+
+  private ControlResponse apply(String action, OperatorRequest request) {
+    String reason = isBlank(request.reason()) ? "" : request.reason();
+    String answer;
+    switch (action) {
+      case PAUSE -> {
+        paused = true;
+        answer = "paused: the current batch finishes, the next waits for resume";
+      }
+      case RESUME -> {
+        paused = false;
+        answer = "resumed";
+      }
+      default -> {
+        requestRollback(request.by(), reason.isEmpty() ? "requested by " + request.by() : reason);
+        answer = "rolling back: every touched instance goes back to its record";
+      }
+    }
+    event(request.by(), action, reason);
+    return new ControlResponse(action, phase, paused, answer);
+  }
+
+  private void requestRollback(String by, String reason) {
+    rollbackRequested = true;
+    paused = false;
+    rollbackBy = by;
+    rollbackReason = reason;
+    if (batchScope != null) {
+      batchScope.cancel(reason);
+    }
+  }
+
+  @Override
+  public RollingStatus status() {
+    return new RollingStatus(
+        spec == null || spec.service() == null ? "" : spec.service(),
+        spec == null || spec.version() == null ? "" : spec.version(),
+        phase,
+        step,
+        batch,
+        totalBatches,
+        paused,
+        instances.values().stream().map(InstanceRun::toStatus).toList(),
+        List.copyOf(events),
+        message);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private RollingResult result() {
+    List<InstanceStatus> all = instances.values().stream().map(InstanceRun::toStatus).toList();
+    return new RollingResult(
+        phase,
+        message,
+        namesWhere(i -> InstanceRun.UPGRADED.equals(i.progress)),
+        namesWhere(i -> i.failed),
+        all);
+  }
+
+  private void fail(String why) {
+    phase = Phase.FAILED;
+    message = why;
+    event(BELLWETHER, "failed", why);
+    WorkflowMetrics.runFinished("failed");
+  }
+
+  private void timed(InstanceRun inst, String name, String progress, Runnable body) {
+    step = name;
+    inst.progress = progress;
+    long started = Workflow.currentTimeMillis();
+    try {
+      body.run();
+    } finally {
+      // A failed or interrupted step is timed too: slow failures are what dashboards look for.
+      WorkflowMetrics.stepTook(name, started);
+    }
+  }
+
+  private void setState(RollingActivities stubs, InstanceRun inst, ServerState target) {
+    TargetRef t = spec.target();
+    inst.see(stubs.traffic.setServerState(t.router(), t.backend(), inst.name, target));
+  }
+
+  private HealthProbe healthProbe(String address) {
+    HealthCheckSpec h = spec.healthCheckOrDefault();
+    return new HealthProbe(
+        spec.target().healthCheckOrDefault(),
+        address,
+        h.pathOrDefault(),
+        h.successThresholdOrDefault(),
+        Durations.parseOr(h.period(), DEFAULT_PERIOD).toMillis(),
+        healthTimeout().toMillis(),
+        DEFAULT_EXPECT_STATUS,
+        null);
+  }
+
+  private HealthProbe smokeProbe(String address, SmokeCheckSpec smoke) {
+    HealthCheckSpec h = spec.healthCheckOrDefault();
+    return new HealthProbe(
+        spec.target().healthCheckOrDefault(),
+        address,
+        smoke.path(),
+        1,
+        Durations.parseOr(h.period(), DEFAULT_PERIOD).toMillis(),
+        healthTimeout().toMillis(),
+        smoke.expectStatusOrDefault(),
+        smoke.expectedBodyFor(spec.version()));
+  }
+
+  private Duration healthTimeout() {
+    return Durations.parseOr(spec.healthCheckOrDefault().timeout(), DEFAULT_HEALTH_TIMEOUT);
+  }
+
+  private List<InstanceRun> batchMembers(int b) {
+    return instances.values().stream().filter(i -> i.batch == b).toList();
+  }
+
+  private List<String> namesWhere(java.util.function.Predicate<InstanceRun> test) {
+    return instances.values().stream().filter(test).map(i -> i.name).toList();
+  }
+
+  private static String names(List<InstanceRun> members) {
+    return members.stream().map(i -> i.name).collect(Collectors.joining(", "));
+  }
+
+  private static Map<String, ServerInfo> byName(List<ServerInfo> servers) {
+    Map<String, ServerInfo> out = new LinkedHashMap<>();
+    for (ServerInfo s : servers) {
+      out.put(s.name(), s);
+    }
+    return out;
+  }
+
+  private void event(String by, String action, String detail) {
+    events.add(
+        new RunEvent(
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString(),
+            by,
+            action,
+            detail == null ? "" : detail));
+  }
+
+  /** The innermost message of a failure chain: what actually went wrong, not the wrapper. */
+  private static String describe(TemporalFailure f) {
+    Throwable t = f;
+    while (t.getCause() != null && t instanceof ActivityFailure) {
+      t = t.getCause();
+    }
+    String text = t instanceof ApplicationFailure a ? a.getOriginalMessage() : t.getMessage();
+    String type = failureType(f);
+    return type == null ? text : type + ": " + text;
+  }
+
+  private static String failureType(TemporalFailure f) {
+    Throwable t = f;
+    while (t != null) {
+      if (t instanceof ApplicationFailure a) {
+        return a.getType();
+      }
+      t = t.getCause();
+    }
+    return null;
+  }
+
+  private static String probeText(ProbeResult p) {
+    return p.attempts()
+        + " probe(s), "
+        + p.consecutivePasses()
+        + " passing in a row, last status "
+        + p.lastStatus()
+        + (isBlank(p.lastError()) ? "" : ", " + p.lastError());
+  }
+
+  private static String tail(String output) {
+    if (output == null) {
+      return "";
+    }
+    String s = output.strip();
+    return s.length() <= 300 ? s : "..." + s.substring(s.length() - 300);
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /**
+   * A pipeline stopped on purpose because the run is rolling back; not a failure of the instance.
+   */
+  private static final class Interrupted extends RuntimeException {
+    Interrupted(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A step judged to have failed from facts an activity returned (not an activity error). */
+  private static final class StepFailure extends RuntimeException {
+    StepFailure(String step, String message) {
+      super(step + ": " + message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.bellwether.workflows.rolling;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Replays every stored history against the current workflow code. A change that would break runs
+ * already in flight (a new activity call, a different order, a removed timer) fails here instead of
+ * on a production worker. New histories come from {@link RollingDeploymentWorkflowTest} with {@code
+ * -Dbellwether.recordHistories=true}; they are kept in version control on purpose.
+ */
+class ReplayTest {
+  private static final Path HISTORIES = Path.of(RollingDeploymentWorkflowTest.HISTORIES);
+
+  @Test
+  void theSuccessHistoryIsStored() {
+    assertTrue(
+        Files.isRegularFile(HISTORIES.resolve("rolling-success.json")),
+        "record it with -Dbellwether.recordHistories=true");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyStoredHistoryReplays() throws IOException {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(HISTORIES)) {
+      files = listing.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    return files.stream()
+        .map(
+            file ->
+                DynamicTest.dynamicTest(
+                    file.getFileName().toString(),
+                    () ->
+                        WorkflowReplayer.replayWorkflowExecution(
+                            file.toFile(), RollingDeploymentWorkflowImpl.class)));
+  }
+}
