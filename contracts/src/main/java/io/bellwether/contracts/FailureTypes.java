@@ -5,7 +5,10 @@ package io.bellwether.contracts;
  * these in the Temporal UI and CLI output.
  */
 public final class FailureTypes {
-  /** The spec breaks a rule; the message lists every problem as {@code field: reason}. */
+  /**
+   * The spec breaks a rule; the message lists every problem as {@code field: reason}, and the
+   * failure's first detail is the same list as {@code [{"field": ..., "reason": ...}]}.
+   */
   public static final String INVALID_SPEC = "InvalidSpec";
   /** A name in the spec (router, backend, deployer, health check) is not in the configuration. */
   public static final String UNKNOWN_TARGET = "UnknownTarget";
@@ -13,6 +16,9 @@ public final class FailureTypes {
   public static final String ROUTER_UNAVAILABLE = "RouterUnavailable";
   /** The deployer ran but could not put the version in place. */
   public static final String DEPLOY_FAILED = "DeployFailed";
+
+  /** A rollback could not put an instance back as recorded; an operator has to look. */
+  public static final String RESTORE_FAILED = "RestoreFailed";
 
   private FailureTypes() {}
 }

@@ -42,7 +42,12 @@ final class RollingActivities {
   /** Installing a version may restart a process or pull an artifact. */
   static final Duration DEPLOY_CALL = Duration.ofMinutes(10);
 
-  static final Duration DEPLOY_HEARTBEAT = Duration.ofSeconds(30);
+  /**
+   * Deployers report progress about every second while they work, so 10s of silence means the
+   * worker running the deploy is gone; the retry then starts on a live worker without waiting out
+   * the whole deploy timeout.
+   */
+  static final Duration DEPLOY_HEARTBEAT = Duration.ofSeconds(10);
 
   final TrafficActivities traffic;
   final DeployActivities deploy;

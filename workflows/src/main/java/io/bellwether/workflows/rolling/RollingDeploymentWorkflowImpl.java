@@ -49,7 +49,7 @@ import java.util.stream.Collectors;
  */
 public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow {
   /** Failure type of a run that could not put the pool back; an operator has to look. */
-  public static final String RESTORE_FAILED = "RestoreFailed";
+  public static final String RESTORE_FAILED = FailureTypes.RESTORE_FAILED;
 
   /** Who acts when the run acts on its own. */
   public static final String BELLWETHER = "bellwether";
@@ -499,7 +499,11 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   private RollingResult rollBack(String outcome) {
     phase = Phase.ROLLING_BACK;
     step = ROLLBACK;
-    event(rollbackBy, "rollback-started", rollbackReason);
+    // The operator's own request is already an event; this one marks when the restore begins.
+    event(
+        BELLWETHER,
+        "rollback-started",
+        BELLWETHER.equals(rollbackBy) ? rollbackReason : "asked by " + rollbackBy + ": " + rollbackReason);
     long started = Workflow.currentTimeMillis();
     List<InstanceRun> touched = instances.values().stream().filter(i -> i.recorded).toList();
     List<String> problems = new ArrayList<>();
