@@ -20,5 +20,11 @@ public final class FailureTypes {
   /** A rollback could not put an instance back as recorded; an operator has to look. */
   public static final String RESTORE_FAILED = "RestoreFailed";
 
+  /**
+   * An operator control that does not apply now (not an approver, self-approval under four-eyes,
+   * no gate open, run finished, ...). Updates are rejected with it; the message says why.
+   */
+  public static final String CONTROL_REFUSED = "ControlRefused";
+
   private FailureTypes() {}
 }

@@ -1,5 +1,6 @@
 package io.bellwether.contracts.activities;
 
+import io.bellwether.contracts.bluegreen.BlueGreenTarget;
 import io.bellwether.contracts.spec.TargetRef;
 import io.bellwether.contracts.spec.Violation;
 import io.temporal.activity.ActivityInterface;
@@ -13,4 +14,10 @@ public interface ConfigActivities {
    * violations with the field path ({@code target.router}, ...). Empty when all are known.
    */
   List<Violation> checkTarget(TargetRef target);
+
+  /**
+   * The same for a blue-green target: router, pool in that router, a deployer that can provision
+   * instances, and the health check. Empty when all are known.
+   */
+  List<Violation> checkBlueGreenTarget(BlueGreenTarget target);
 }

@@ -20,4 +20,15 @@ public interface DeployActivities {
    * configuration is a non-retryable failure.
    */
   DeployResult deploy(String deployer, String instance, String address, String version);
+
+  /**
+   * Starts a new instance named {@code instance} at {@code version} and returns its address
+   * (host:port), for pools that are created rather than upgraded (blue-green's green). Idempotent:
+   * an instance of that name already running the version is returned as it is. A failed start is
+   * {@code ok=false} with the output; the address is then empty.
+   */
+  ProvisionResult provision(String deployer, String instance, String version);
+
+  /** Stops and removes the instance. Idempotent: an instance that is not there is fine. */
+  DeployResult decommission(String deployer, String instance);
 }

@@ -1,6 +1,10 @@
 package io.bellwether.contracts.rolling;
 
-/** Where a run is. The last three are final. */
+/**
+ * Where a run is, shared by every strategy. {@link #isFinal()} tells the final ones. Rolling runs
+ * use VALIDATING, PROGRESSING, BAKING, PAUSED, AWAITING_APPROVAL, ROLLING_BACK and the final ones;
+ * blue-green runs add PROVISIONING, VERIFYING, SWITCHING, WATCHING and SCALING_DOWN.
+ */
 public enum Phase {
   /** Checking the spec against the configuration and reading the pool. */
   VALIDATING,
@@ -10,6 +14,18 @@ public enum Phase {
   BAKING,
   /** Waiting for {@code resume}. */
   PAUSED,
+  /** Starting the new pool. */
+  PROVISIONING,
+  /** Health and smoke checks on the new pool, before it takes traffic. */
+  VERIFYING,
+  /** An approval gate is open and waiting for people. */
+  AWAITING_APPROVAL,
+  /** Moving traffic to the new pool. */
+  SWITCHING,
+  /** The new pool has the traffic; its health is watched while the old pool is kept. */
+  WATCHING,
+  /** Waiting out the old pool's retention, then decommissioning it. */
+  SCALING_DOWN,
   /** Putting every touched instance back as it was recorded. */
   ROLLING_BACK,
   /** Every instance runs the new version and is back in rotation. */
@@ -17,9 +33,11 @@ public enum Phase {
   /** The pool is back exactly as it started. */
   ROLLED_BACK,
   /** The run stopped on an error it could not undo; see the events. */
-  FAILED;
+  FAILED,
+  /** Stopped before any change reached traffic (a rejection, or a gate timeout with abort). */
+  ABORTED;
 
   public boolean isFinal() {
-    return this == SUCCEEDED || this == ROLLED_BACK || this == FAILED;
+    return this == SUCCEEDED || this == ROLLED_BACK || this == FAILED || this == ABORTED;
   }
 }

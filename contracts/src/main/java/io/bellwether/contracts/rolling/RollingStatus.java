@@ -1,5 +1,6 @@
 package io.bellwether.contracts.rolling;
 
+import io.bellwether.contracts.gate.GateStatus;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param instances every instance in the run, in batch order
  * @param events the audit trail, oldest first
  * @param message the outcome or last error, empty while running normally
+ * @param gate the approval gate after the first batch, or null when the spec has none
  */
 public record RollingStatus(
     String service,
@@ -27,4 +29,20 @@ public record RollingStatus(
     boolean paused,
     List<InstanceStatus> instances,
     List<RunEvent> events,
-    String message) {}
+    String message,
+    GateStatus gate) {
+
+  public RollingStatus(
+      String service,
+      String version,
+      Phase phase,
+      String step,
+      int batch,
+      int totalBatches,
+      boolean paused,
+      List<InstanceStatus> instances,
+      List<RunEvent> events,
+      String message) {
+    this(service, version, phase, step, batch, totalBatches, paused, instances, events, message, null);
+  }
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bellwether.contracts.gate.ApprovalGateSpec;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ import java.util.List;
  * @param healthCheck how an upgraded instance proves it is healthy
  * @param smokeCheck an optional request an upgraded instance must answer correctly
  * @param requestedBy who asked for the run, for the audit trail
+ * @param approvalAfterFirstBatch an optional gate after the first batch is back in rotation: people
+ *     look at the first upgraded instances before the rest follow
  * @param unknownFields fields the model does not know, kept (never serialized) so that the
  *     validator reports them as problems instead of the input failing to load in the worker;
  *     {@code kind: RollingDeployment} is allowed
@@ -35,6 +38,7 @@ public record RollingDeploymentSpec(
     HealthCheckSpec healthCheck,
     SmokeCheckSpec smokeCheck,
     String requestedBy,
+    ApprovalGateSpec approvalAfterFirstBatch,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public RollingDeploymentSpec {
@@ -53,7 +57,7 @@ public record RollingDeploymentSpec(
       String requestedBy) {
     this(
         service, version, target, instances, strategy, drainTimeout, healthCheck, smokeCheck,
-        requestedBy, Map.of());
+        requestedBy, null, Map.of());
   }
 
   public RollingStrategy strategyOrDefault() {

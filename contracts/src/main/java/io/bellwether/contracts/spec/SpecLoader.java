@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
  */
 public final class SpecLoader {
   public static final String KIND_ROLLING = "RollingDeployment";
+  public static final String KIND_BLUE_GREEN = "BlueGreenDeployment";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,37 +28,63 @@ public final class SpecLoader {
 
   /** Parses and validates; throws {@link InvalidSpecException} with every problem found. */
   public static RollingDeploymentSpec rolling(String text) {
-    List<Violation> problems = new ArrayList<>();
-    ObjectNode tree;
+    return read(text, KIND_ROLLING, RollingDeploymentSpec.class, SpecValidator::validate);
+  }
+
+  /** Parses and validates a blue-green spec, like {@link #rolling(String)}. */
+  public static BlueGreenDeploymentSpec blueGreen(String text) {
+    return read(text, KIND_BLUE_GREEN, BlueGreenDeploymentSpec.class, SpecValidator::validate);
+  }
+
+  /**
+   * The document's {@code kind}, or {@link #KIND_ROLLING} when it has none, so that a CLI can pick
+   * the workflow. Throws {@link InvalidSpecException} when the text is not an object.
+   */
+  public static String kindOf(String text) {
+    var kind = tree(text).get("kind");
+    return kind == null ? KIND_ROLLING : kind.asText();
+  }
+
+  private static ObjectNode tree(String text) {
     try {
       var node = YAML.readTree(text == null ? "" : text);
       if (node == null || !node.isObject()) {
-        throw new InvalidSpecException(List.of(new Violation("(document)", "must be a YAML or JSON object")));
+        throw new InvalidSpecException(
+            List.of(new Violation("(document)", "must be a YAML or JSON object")));
       }
-      tree = (ObjectNode) node;
+      return (ObjectNode) node;
     } catch (JsonProcessingException e) {
       throw new InvalidSpecException(
           List.of(new Violation("(document)", "is not valid YAML or JSON: " + e.getOriginalMessage())));
     }
+  }
+
+  private static <T> T read(
+      String text, String expectedKind, Class<T> type, Function<T, List<Violation>> rules) {
+    List<Violation> problems = new ArrayList<>();
+    ObjectNode tree = tree(text);
     // kind names the document type; the model itself does not carry it.
     var kind = tree.remove("kind");
-    if (kind != null && !KIND_ROLLING.equals(kind.asText())) {
-      problems.add(new Violation("kind", "must be " + KIND_ROLLING + ", got '" + kind.asText() + "'"));
+    if (kind != null && !expectedKind.equals(kind.asText())) {
+      problems.add(new Violation("kind", "must be " + expectedKind + ", got '" + kind.asText() + "'"));
     }
-    RollingDeploymentSpec spec = null;
+    T spec = null;
     try {
-      spec = YAML.treeToValue(tree, RollingDeploymentSpec.class);
+      spec = YAML.treeToValue(tree, type);
     } catch (MismatchedInputException e) {
       String field =
           e.getPath().stream()
               .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining(".")).replace(".[", "[");
-      problems.add(new Violation(field.isEmpty() ? "(document)" : field, "has the wrong type: " + e.getOriginalMessage()));
+              .collect(Collectors.joining("."))
+              .replace(".[", "[");
+      problems.add(
+          new Violation(
+              field.isEmpty() ? "(document)" : field, "has the wrong type: " + e.getOriginalMessage()));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       problems.add(new Violation("(document)", e.getMessage()));
     }
     if (spec != null) {
-      problems.addAll(SpecValidator.validate(spec));
+      problems.addAll(rules.apply(spec));
     }
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);

@@ -1,9 +1,15 @@
 package io.bellwether.contracts.spec;
 
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.bluegreen.BlueGreenTarget;
+import io.bellwether.contracts.bluegreen.BlueRetentionSpec;
+import io.bellwether.contracts.bluegreen.TrafficShiftSpec;
+import io.bellwether.contracts.gate.ApprovalGateSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,24 +37,7 @@ public final class SpecValidator {
       out.add(new Violation("(spec)", "is required"));
       return out;
     }
-    for (String field : spec.unknownFields().keySet()) {
-      if (field.equals("kind")) {
-        Object kind = spec.unknownFields().get(field);
-        if (!SpecLoader.KIND_ROLLING.equals(kind)) {
-          out.add(new Violation("kind", "must be " + SpecLoader.KIND_ROLLING + ", got '" + kind + "'"));
-        }
-      } else {
-        unknown(out, "", field);
-      }
-    }
-    name(out, "service", spec.service(), true);
-    if (spec.version() == null || spec.version().isBlank()) {
-      out.add(new Violation("version", "is required"));
-    } else if (!VERSION.matcher(spec.version()).matches()) {
-      out.add(
-          new Violation(
-              "version", "must be letters, digits and . _ + - (up to 128), got '" + spec.version() + "'"));
-    }
+    topLevel(out, spec.unknownFields(), SpecLoader.KIND_ROLLING, spec.service(), spec.version());
     TargetRef t = spec.target();
     if (t == null) {
       out.add(new Violation("target", "is required: router, backend and deployer by name"));
@@ -93,31 +82,72 @@ public final class SpecValidator {
       }
     }
     duration(out, "drainTimeout", spec.drainTimeout(), false);
-    HealthCheckSpec h = spec.healthCheck();
-    if (h != null) {
-      h.unknownFields().keySet().forEach(f -> unknown(out, "healthCheck.", f));
-      path(out, "healthCheck.path", h.path(), false);
-      if (h.successThreshold() != null && (h.successThreshold() < 1 || h.successThreshold() > 100)) {
-        out.add(new Violation("healthCheck.successThreshold", "must be 1 to 100"));
-      }
-      Duration period = duration(out, "healthCheck.period", h.period(), false);
-      Duration timeout = duration(out, "healthCheck.timeout", h.timeout(), false);
-      if (period != null && timeout != null && period.compareTo(timeout) > 0) {
-        out.add(new Violation("healthCheck.period", "must not be longer than healthCheck.timeout"));
-      }
+    healthCheck(out, spec.healthCheck());
+    smokeCheck(out, spec.smokeCheck());
+    requestedBy(out, spec.requestedBy());
+    gate(out, "approvalAfterFirstBatch", spec.approvalAfterFirstBatch());
+    return out;
+  }
+
+  /** Every problem with a blue-green spec; empty when it is valid. */
+  public static List<Violation> validate(BlueGreenDeploymentSpec spec) {
+    List<Violation> out = new ArrayList<>();
+    if (spec == null) {
+      out.add(new Violation("(spec)", "is required"));
+      return out;
     }
-    SmokeCheckSpec smoke = spec.smokeCheck();
-    if (smoke != null) {
-      smoke.unknownFields().keySet().forEach(f -> unknown(out, "smokeCheck.", f));
-      path(out, "smokeCheck.path", smoke.path(), true);
-      if (smoke.expectStatus() != null
-          && (smoke.expectStatus() < 100 || smoke.expectStatus() > 599)) {
-        out.add(new Violation("smokeCheck.expectStatus", "must be an HTTP status, 100 to 599"));
+    topLevel(out, spec.unknownFields(), SpecLoader.KIND_BLUE_GREEN, spec.service(), spec.version());
+    BlueGreenTarget t = spec.target();
+    if (t == null) {
+      out.add(new Violation("target", "is required: router, pool and deployer by name"));
+    } else {
+      t.unknownFields().keySet().forEach(f -> unknown(out, "target.", f));
+      name(out, "target.router", t.router(), true);
+      name(out, "target.pool", t.pool(), true);
+      name(out, "target.deployer", t.deployer(), true);
+      name(out, "target.healthCheck", t.healthCheck(), false);
+    }
+    if (spec.replicas() != null && (spec.replicas() < 1 || spec.replicas() > 50)) {
+      out.add(new Violation("replicas", "must be 1 to 50"));
+    }
+    healthCheck(out, spec.healthCheck());
+    smokeCheck(out, spec.smokeCheck());
+    gate(out, "approval", spec.approval());
+    TrafficShiftSpec shift = spec.trafficShift();
+    if (shift != null) {
+      shift.unknownFields().keySet().forEach(f -> unknown(out, "trafficShift.", f));
+      List<Integer> steps = shift.steps() == null ? List.of() : shift.steps();
+      if (steps.isEmpty()) {
+        out.add(new Violation("trafficShift.steps", "list at least one percentage, ending at 100"));
       }
+      int previous = 0;
+      for (int i = 0; i < steps.size(); i++) {
+        Integer step = steps.get(i);
+        if (step == null || step < 1 || step > 100) {
+          out.add(new Violation("trafficShift.steps[" + i + "]", "must be 1 to 100"));
+        } else if (step <= previous) {
+          out.add(new Violation("trafficShift.steps[" + i + "]", "must be higher than the step before"));
+        } else {
+          previous = step;
+        }
+      }
+      if (!steps.isEmpty() && !Integer.valueOf(100).equals(steps.get(steps.size() - 1))) {
+        out.add(new Violation("trafficShift.steps", "must end at 100"));
+      }
+      duration(out, "trafficShift.interval", shift.interval(), false);
     }
-    if (spec.requestedBy() != null && spec.requestedBy().length() > 128) {
-      out.add(new Violation("requestedBy", "must be at most 128 characters"));
+    duration(out, "watchWindow", spec.watchWindow(), true);
+    BlueRetentionSpec r = spec.blueRetention();
+    if (r != null) {
+      r.unknownFields().keySet().forEach(f -> unknown(out, "blueRetention.", f));
+      if (r.mode() != null
+          && !BlueRetentionSpec.SCALE_DOWN.equals(r.mode())
+          && !BlueRetentionSpec.KEEP_IDLE.equals(r.mode())) {
+        out.add(new Violation("blueRetention.mode", "must be scaleDown or keepIdle, got '" + r.mode() + "'"));
+      }
+      duration(out, "blueRetention.scaleDownDelay", r.scaleDownDelay(), true);
     }
+    requestedBy(out, spec.requestedBy());
     return out;
   }
 
@@ -130,7 +160,93 @@ public final class SpecValidator {
     return spec;
   }
 
-  private static void unknown(List<Violation> out, String prefix, String field) {
+  static void healthCheck(List<Violation> out, HealthCheckSpec h) {
+    if (h == null) {
+      return;
+    }
+    h.unknownFields().keySet().forEach(f -> unknown(out, "healthCheck.", f));
+    path(out, "healthCheck.path", h.path(), false);
+    if (h.successThreshold() != null && (h.successThreshold() < 1 || h.successThreshold() > 100)) {
+      out.add(new Violation("healthCheck.successThreshold", "must be 1 to 100"));
+    }
+    Duration period = duration(out, "healthCheck.period", h.period(), false);
+    Duration timeout = duration(out, "healthCheck.timeout", h.timeout(), false);
+    if (period != null && timeout != null && period.compareTo(timeout) > 0) {
+      out.add(new Violation("healthCheck.period", "must not be longer than healthCheck.timeout"));
+    }
+  }
+
+  static void smokeCheck(List<Violation> out, SmokeCheckSpec smoke) {
+    if (smoke == null) {
+      return;
+    }
+    smoke.unknownFields().keySet().forEach(f -> unknown(out, "smokeCheck.", f));
+    path(out, "smokeCheck.path", smoke.path(), true);
+    if (smoke.expectStatus() != null && (smoke.expectStatus() < 100 || smoke.expectStatus() > 599)) {
+      out.add(new Violation("smokeCheck.expectStatus", "must be an HTTP status, 100 to 599"));
+    }
+  }
+
+  /**
+   * What every spec has at its top: no unknown fields ({@code kind}, when a document carries it,
+   * must name this spec's kind), a service name and a version.
+   */
+  private static void topLevel(
+      List<Violation> out, Map<String, Object> unknownFields, String kind, String service, String version) {
+    for (var field : unknownFields.entrySet()) {
+      if (!field.getKey().equals("kind")) {
+        unknown(out, "", field.getKey());
+      } else if (!kind.equals(field.getValue())) {
+        out.add(new Violation("kind", "must be " + kind + ", got '" + field.getValue() + "'"));
+      }
+    }
+    name(out, "service", service, true);
+    version(out, version);
+  }
+
+  static void version(List<Violation> out, String version) {
+    if (version == null || version.isBlank()) {
+      out.add(new Violation("version", "is required"));
+    } else if (!VERSION.matcher(version).matches()) {
+      out.add(
+          new Violation(
+              "version", "must be letters, digits and . _ + - (up to 128), got '" + version + "'"));
+    }
+  }
+
+  static void requestedBy(List<Violation> out, String requestedBy) {
+    if (requestedBy != null && requestedBy.length() > 128) {
+      out.add(new Violation("requestedBy", "must be at most 128 characters"));
+    }
+  }
+
+  /** Rules of an approval gate at {@code field}; nothing when the gate is absent. */
+  static void gate(List<Violation> out, String field, ApprovalGateSpec g) {
+    if (g == null) {
+      return;
+    }
+    g.unknownFields().keySet().forEach(f -> unknown(out, field + ".", f));
+    for (int i = 0; i < g.approversOrEmpty().size(); i++) {
+      name(out, field + ".approvers[" + i + "]", g.approversOrEmpty().get(i), true);
+    }
+    for (int i = 0; i < g.approverGroupsOrEmpty().size(); i++) {
+      name(out, field + ".approverGroups[" + i + "]", g.approverGroupsOrEmpty().get(i), true);
+    }
+    if (g.approversOrEmpty().isEmpty() && g.approverGroupsOrEmpty().isEmpty()) {
+      out.add(new Violation(field + ".approvers", "name at least one approver or approverGroup"));
+    }
+    if (g.requiredApprovals() != null && (g.requiredApprovals() < 1 || g.requiredApprovals() > 20)) {
+      out.add(new Violation(field + ".requiredApprovals", "must be 1 to 20"));
+    }
+    duration(out, field + ".timeout", g.timeout(), false);
+    if (g.onTimeout() != null
+        && !ApprovalGateSpec.ABORT.equals(g.onTimeout())
+        && !ApprovalGateSpec.PROCEED.equals(g.onTimeout())) {
+      out.add(new Violation(field + ".onTimeout", "must be abort or proceed, got '" + g.onTimeout() + "'"));
+    }
+  }
+
+  static void unknown(List<Violation> out, String prefix, String field) {
     out.add(new Violation(prefix + field, "is not a known field"));
   }
 
@@ -149,7 +265,7 @@ public final class SpecValidator {
     }
   }
 
-  private static Duration duration(
+  static Duration duration(
       List<Violation> out, String field, String value, boolean zeroAllowed) {
     if (value == null) {
       return null;
@@ -165,7 +281,7 @@ public final class SpecValidator {
     return d;
   }
 
-  private static void path(List<Violation> out, String field, String value, boolean required) {
+  static void path(List<Violation> out, String field, String value, boolean required) {
     if (value == null) {
       if (required) {
         out.add(new Violation(field, "is required"));

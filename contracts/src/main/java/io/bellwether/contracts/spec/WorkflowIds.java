@@ -8,4 +8,9 @@ public final class WorkflowIds {
   public static String rolling(RollingDeploymentSpec spec) {
     return "rolling-" + spec.service() + "-" + spec.version();
   }
+
+  /** {@code bluegreen-<service>-<version>}, such as {@code bluegreen-shop-2.0.0}. */
+  public static String blueGreen(io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec spec) {
+    return "bluegreen-" + spec.service() + "-" + spec.version();
+  }
 }

@@ -16,12 +16,26 @@ class ExamplesTest {
   private static final Path EXAMPLES = Path.of("..", "examples");
 
   static List<Path> specs() throws IOException {
+    return examples("rolling-");
+  }
+
+  static List<Path> blueGreenSpecs() throws IOException {
+    return examples("bluegreen-");
+  }
+
+  private static List<Path> examples(String prefix) throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
-      return files
-          .filter(p -> p.getFileName().toString().startsWith("rolling-"))
-          .sorted()
-          .toList();
+      return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("blueGreenSpecs")
+  void blueGreenExampleLoads(Path file) throws IOException {
+    String text = Files.readString(file);
+    assertEquals(SpecLoader.KIND_BLUE_GREEN, SpecLoader.kindOf(text));
+    var spec = SpecLoader.blueGreen(text);
+    assertEquals(List.of(), SpecValidator.validate(spec));
   }
 
   @ParameterizedTest
@@ -35,5 +49,6 @@ class ExamplesTest {
   @org.junit.jupiter.api.Test
   void thereAreExamples() throws IOException {
     assertEquals(3, specs().size(), specs().toString());
+    assertEquals(2, blueGreenSpecs().size(), blueGreenSpecs().toString());
   }
 }
