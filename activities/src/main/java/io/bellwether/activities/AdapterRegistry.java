@@ -1,18 +1,26 @@
 package io.bellwether.activities;
 
+import io.bellwether.activities.config.ApproversConfig;
 import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
+import io.bellwether.activities.config.IdentityConfig;
+import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
 import io.bellwether.activities.deploy.CommandDeployer;
 import io.bellwether.activities.deploy.Deployer;
 import io.bellwether.activities.deploy.ProcessDeployer;
+import io.bellwether.activities.haproxy.HaproxyPoolSwitch;
 import io.bellwether.activities.haproxy.HaproxyRouter;
 import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
 import io.bellwether.activities.health.HealthCheck;
 import io.bellwether.activities.health.HttpHealthCheck;
+import io.bellwether.activities.identity.Attestations;
+import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.TrafficRouter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,24 +43,48 @@ public final class AdapterRegistry {
   public static final List<String> HEALTH_CHECK_TYPES = List.of("http");
 
   private final Map<String, TrafficRouter> routers;
+  private final Map<String, PoolSwitch> poolSwitches;
   private final Map<String, Deployer> deployers;
   private final Map<String, HealthCheck> healthChecks;
+  private final ApproversConfig approvers;
+  private final IdentityConfig identity;
 
-  /** A registry of ready-made adapters, for tests and for embedding with other adapters. */
+  /**
+   * A registry of ready-made adapters, without pool switches, approver groups or identity keys,
+   * for tests and for embedding with other adapters.
+   */
   public AdapterRegistry(
       Map<String, TrafficRouter> routers,
       Map<String, Deployer> deployers,
       Map<String, HealthCheck> healthChecks) {
+    this(routers, Map.of(), deployers, healthChecks, null, null);
+  }
+
+  /**
+   * A registry of ready-made adapters. {@code poolSwitches} is keyed by router name, like {@code
+   * routers}; null configs mean none.
+   */
+  public AdapterRegistry(
+      Map<String, TrafficRouter> routers,
+      Map<String, PoolSwitch> poolSwitches,
+      Map<String, Deployer> deployers,
+      Map<String, HealthCheck> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity) {
     this.routers = Map.copyOf(routers);
+    this.poolSwitches = Map.copyOf(poolSwitches);
     this.deployers = Map.copyOf(deployers);
     this.healthChecks = Map.copyOf(healthChecks);
+    this.approvers = approvers == null ? new ApproversConfig(null) : approvers;
+    this.identity = identity == null ? new IdentityConfig(null, null) : identity;
   }
 
   /**
    * Builds every adapter {@code config} names. Throws {@link IllegalStateException} listing every
    * problem, one per line as {@code bellwether.<kind>.<name>.<setting>: reason}, when an entry has
    * a missing or unknown {@code type} or lacks a setting its type requires. There is no default
-   * type: a typo must stop the worker, not pick some adapter.
+   * type: a typo must stop the worker, not pick some adapter. Pools ({@code
+   * bellwether.routers.<name>.pools.<pool>}), approver groups and identity keys are checked too.
    */
   public static AdapterRegistry fromConfig(BellwetherConfig config) {
     List<String> problems = new ArrayList<>();
@@ -80,6 +112,8 @@ public final class AdapterRegistry {
             AdapterRegistry::healthCheck,
             HealthCheckConfig::type,
             problems);
+    problems.addAll(approverProblems(config.approvers()));
+    problems.addAll(identityProblems(config.identity()));
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "Bellwether configuration has "
@@ -87,7 +121,31 @@ public final class AdapterRegistry {
               + " problem(s):\n  "
               + String.join("\n  ", problems));
     }
-    return new AdapterRegistry(routers, deployers, checks);
+    Map<String, PoolSwitch> switches = new TreeMap<>();
+    for (String name : routers.keySet()) {
+      RouterConfig c = config.routers().get(name);
+      switches.put(
+          name,
+          new HaproxyPoolSwitch(
+              new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout()), c.pools()));
+    }
+    return new AdapterRegistry(
+        routers, switches, deployers, checks, config.approvers(), config.identity());
+  }
+
+  /** The blue-green switch of the router configured under {@code name}, or empty. */
+  public Optional<PoolSwitch> poolSwitch(String name) {
+    return Optional.ofNullable(name == null ? null : poolSwitches.get(name));
+  }
+
+  /** Approver groups from {@code bellwether.approvers}. */
+  public ApproversConfig approvers() {
+    return approvers;
+  }
+
+  /** Attestation keys from {@code bellwether.identity}. */
+  public IdentityConfig identity() {
+    return identity;
   }
 
   /** The router configured under {@code name}, or empty. */
@@ -181,14 +239,94 @@ public final class AdapterRegistry {
         && (c.commandTimeout().isZero() || c.commandTimeout().isNegative())) {
       problems.add(".command-timeout: must be positive");
     }
+    Set<String> seenBackends = new HashSet<>();
+    for (Map.Entry<String, PoolConfig> e : new TreeMap<>(c.pools()).entrySet()) {
+      String p = ".pools." + e.getKey();
+      PoolConfig pool = e.getValue();
+      if (pool == null) {
+        problems.add(p + ": empty entry (needs backends, map-file and state-file)");
+        continue;
+      }
+      List<String> backends = pool.backends();
+      if (backends.size() != 2
+          || backends.stream().anyMatch(b -> b == null || !HAPROXY_NAME.matcher(b).matches())
+          || backends.get(0).equals(backends.get(1))) {
+        problems.add(
+            p + ".backends: must name exactly two different HAProxy backends, got " + backends);
+      } else {
+        for (String b : backends) {
+          if (!seenBackends.add(b)) {
+            problems.add(p + ".backends: backend '" + b + "' belongs to another pool as well");
+          }
+        }
+      }
+      if (pool.mapFile() == null || pool.mapFile().isBlank()) {
+        problems.add(p + ".map-file: required (the map file the pool's frontend routes by)");
+      } else if (!pool.mapFile().startsWith("/") || pool.mapFile().matches(".*\\s.*")) {
+        problems.add(p + ".map-file: must be an absolute path without spaces, as in haproxy.cfg");
+      }
+      if (pool.stateFile() == null || pool.stateFile().isBlank()) {
+        problems.add(
+            p + ".state-file: required (HAProxy's server-state-file, so a reload keeps the slots)");
+      } else if (!Path.of(pool.stateFile()).isAbsolute()) {
+        problems.add(p + ".state-file: must be an absolute path");
+      }
+    }
     return problems.isEmpty()
         ? new HaproxyRouter(new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout()))
         : null;
   }
 
+  private static final java.util.regex.Pattern HAPROXY_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]+");
+
+  private static List<String> approverProblems(ApproversConfig c) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(c.groups()).entrySet()) {
+      List<String> users = e.getValue();
+      for (int i = 0; i < users.size(); i++) {
+        if (users.get(i) == null || users.get(i).isBlank()) {
+          out.add("bellwether.approvers.groups." + e.getKey() + "[" + i + "]: empty user name");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> identityProblems(IdentityConfig c) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : new TreeMap<>(c.keys()).entrySet()) {
+      String p = "bellwether.identity.keys." + e.getKey();
+      if (!Attestations.isValidKeyId(e.getKey())) {
+        out.add(p + ": key id must be letters, digits, _ or - (up to 64)");
+      }
+      // Never print the secret itself.
+      if (e.getValue() == null || e.getValue().length() < 16) {
+        out.add(p + ": secret must be at least 16 characters");
+      }
+    }
+    if (c.maxAge().isZero() || c.maxAge().isNegative()) {
+      out.add("bellwether.identity.max-age: must be positive");
+    }
+    return out;
+  }
+
   private static Deployer deployer(DeployerConfig c, String type, List<String> problems) {
     if (c.command() == null || c.command().isEmpty()) {
       problems.add(".command: required for type " + type + " (an argv list)");
+    }
+    boolean provision = c.provisionCommand() != null && !c.provisionCommand().isEmpty();
+    boolean decommission = c.decommissionCommand() != null && !c.decommissionCommand().isEmpty();
+    if (type.equals("process") && (provision || decommission)) {
+      problems.add(
+          (provision ? ".provision-command" : ".decommission-command")
+              + ": not used by type process (it provisions with 'command' on a free port)");
+    }
+    if (type.equals("command") && provision != decommission) {
+      problems.add(
+          provision
+              ? ".decommission-command: required with provision-command (what is started must be removable)"
+              : ".provision-command: required with decommission-command");
     }
     if (type.equals("process") && (c.workDir() == null || c.workDir().isBlank())) {
       problems.add(".work-dir: required for type process");

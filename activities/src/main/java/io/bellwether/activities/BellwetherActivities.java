@@ -10,7 +10,8 @@ public final class BellwetherActivities {
   /**
    * Builds every adapter the configuration names and returns the activity implementations to
    * register on the worker, in this order: {@link TrafficActivitiesImpl}, {@link
-   * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}. Throws
+   * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}, {@link
+   * SwitchActivitiesImpl}, {@link GateActivitiesImpl}. Throws
    * {@link IllegalStateException} listing every problem when a named entry has a missing or unknown
    * type or lacks a required setting: a misconfigured worker must not start. Connects to nothing: a
    * router that is down fails activities (retryably), not startup.
@@ -19,12 +20,14 @@ public final class BellwetherActivities {
     return create(AdapterRegistry.fromConfig(config));
   }
 
-  /** The four activity implementations over an existing registry. */
+  /** The six activity implementations over an existing registry, in the order above. */
   public static List<Object> create(AdapterRegistry registry) {
     return List.of(
         new TrafficActivitiesImpl(registry),
         new DeployActivitiesImpl(registry),
         new HealthActivitiesImpl(registry),
-        new ConfigActivitiesImpl(registry));
+        new ConfigActivitiesImpl(registry),
+        new SwitchActivitiesImpl(registry),
+        new GateActivitiesImpl(registry));
   }
 }

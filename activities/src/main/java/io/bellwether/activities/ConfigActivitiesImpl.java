@@ -1,6 +1,9 @@
 package io.bellwether.activities;
 
+import io.bellwether.activities.deploy.Deployer;
+import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.TrafficRouter;
+import io.bellwether.contracts.bluegreen.BlueGreenTarget;
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.activities.ConfigActivities;
 import io.bellwether.contracts.spec.TargetRef;
@@ -62,6 +65,53 @@ public class ConfigActivitiesImpl implements ConfigActivities {
         reason += " (it is the default when target.healthCheck is not given)";
       }
       out.add(new Violation("target.healthCheck", reason));
+    }
+    return out;
+  }
+
+  /**
+   * For a blue-green run, and not part of {@link ConfigActivities} (so older workflows are
+   * untouched): one violation per name the configuration lacks ({@code target.router}, {@code
+   * target.pool} when the router has no such pool, {@code target.deployer}, also when it cannot
+   * provision, {@code target.healthCheck} defaulting to {@code http}). Reads configuration only;
+   * the router is not asked, so it may be down.
+   */
+  @Override
+  public List<Violation> checkBlueGreenTarget(BlueGreenTarget target) {
+    List<Violation> out = new ArrayList<>();
+    Optional<PoolSwitch> router = registry.poolSwitch(target.router());
+    if (router.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.router", notConfigured("router", target.router(), registry.routerNames())));
+    } else if (!router.get().pools().contains(target.pool())) {
+      out.add(
+          new Violation(
+              "target.pool",
+              notConfigured("pool", target.pool(), router.get().pools())
+                  .replace("is configured", "is configured in router '" + target.router() + "'")));
+    }
+    Optional<Deployer> deployer = registry.deployer(target.deployer());
+    if (deployer.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              notConfigured("deployer", target.deployer(), registry.deployerNames())));
+    } else if (!deployer.get().canProvision()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              "deployer '"
+                  + target.deployer()
+                  + "' cannot provision new instances (a command deployer needs provision-command"
+                  + " and decommission-command)"));
+    }
+    String check = target.healthCheckOrDefault();
+    if (registry.healthCheck(check).isEmpty()) {
+      out.add(
+          new Violation(
+              "target.healthCheck",
+              notConfigured("health check", check, registry.healthCheckNames())));
     }
     return out;
   }

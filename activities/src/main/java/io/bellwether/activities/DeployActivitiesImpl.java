@@ -4,6 +4,7 @@ import io.bellwether.activities.deploy.Deployer;
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.activities.DeployActivities;
 import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.ProvisionResult;
 import io.temporal.failure.ApplicationFailure;
 
 /** {@link DeployActivities} over the configured {@link Deployer}s. */
@@ -42,6 +43,32 @@ public class DeployActivitiesImpl implements DeployActivities {
     Deployer d = deployer(deployer);
     try {
       return d.deploy(instance, address, version, () -> heartbeat.beat(instance));
+    } catch (IllegalArgumentException e) {
+      throw unusable(deployer, e);
+    }
+  }
+
+  /**
+   * Heartbeats the instance name while the instance starts. A deployer that cannot provision (a
+   * command deployer without {@code provision-command}) or refuses the name is a non-retryable
+   * {@code DeployFailed}.
+   */
+  @Override
+  public ProvisionResult provision(String deployer, String instance, String version) {
+    Deployer d = deployer(deployer);
+    try {
+      return d.provision(instance, version, () -> heartbeat.beat(instance));
+    } catch (IllegalArgumentException e) {
+      throw unusable(deployer, e);
+    }
+  }
+
+  /** Heartbeats while the instance stops; errors as for {@link #provision}. */
+  @Override
+  public DeployResult decommission(String deployer, String instance) {
+    Deployer d = deployer(deployer);
+    try {
+      return d.decommission(instance, () -> heartbeat.beat(instance));
     } catch (IllegalArgumentException e) {
       throw unusable(deployer, e);
     }

@@ -2,6 +2,7 @@ package io.bellwether.activities.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * A named deployer.
@@ -9,11 +10,34 @@ import java.util.List;
  * @param type adapter: {@code command} or {@code process}
  * @param command argv template. Placeholders {@code {instance}}, {@code {host}}, {@code {port}},
  *     {@code {address}} and {@code {version}} are replaced per argument; no shell is involved.
- *     For {@code command}: the deploy script. For {@code process}: how to start one instance.
+ *     For {@code command}: the deploy script. For {@code process}: how to start one instance
+ *     (also for {@code provision}, with a free port picked by the deployer).
  * @param versionCommand for {@code command}: optional argv template that prints the running
  *     version
  * @param workDir for {@code process}: where pid, state and log files live
  * @param timeout longest a deploy may take; default 5m
+ * @param provisionCommand for {@code command}: argv template ({@code {instance}}, {@code
+ *     {version}}) that starts a new instance and prints its host:port as the last line of its
+ *     standard output; without it the deployer cannot provision
+ * @param decommissionCommand for {@code command}: argv template ({@code {instance}}) that stops
+ *     and removes an instance; must succeed for an instance that is already gone
  */
 public record DeployerConfig(
-    String type, List<String> command, List<String> versionCommand, String workDir, Duration timeout) {}
+    String type,
+    List<String> command,
+    List<String> versionCommand,
+    String workDir,
+    Duration timeout,
+    List<String> provisionCommand,
+    List<String> decommissionCommand) {
+
+  // Two constructors: the binder must be told which one the properties fill.
+  @ConstructorBinding
+  public DeployerConfig {}
+
+  /** A deployer that only upgrades instances in place. */
+  public DeployerConfig(
+      String type, List<String> command, List<String> versionCommand, String workDir, Duration timeout) {
+    this(type, command, versionCommand, workDir, timeout, null, null);
+  }
+}

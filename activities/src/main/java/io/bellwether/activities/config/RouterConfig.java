@@ -1,6 +1,8 @@
 package io.bellwether.activities.config;
 
 import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * A named traffic router.
@@ -9,5 +11,19 @@ import java.time.Duration;
  * @param runtimeApi HAProxy runtime API: {@code unix:/path/to/admin.sock} or {@code
  *     tcp:127.0.0.1:9999}
  * @param commandTimeout longest wait for one runtime API answer; default 5s
+ * @param pools blue-green pools by name, from {@code bellwether.routers.<name>.pools.<pool>}
  */
-public record RouterConfig(String type, String runtimeApi, Duration commandTimeout) {}
+public record RouterConfig(
+    String type, String runtimeApi, Duration commandTimeout, Map<String, PoolConfig> pools) {
+
+  // Two constructors: the binder must be told which one the properties fill.
+  @ConstructorBinding
+  public RouterConfig {
+    pools = pools == null ? Map.of() : Map.copyOf(pools);
+  }
+
+  /** A router without blue-green pools. */
+  public RouterConfig(String type, String runtimeApi, Duration commandTimeout) {
+    this(type, runtimeApi, commandTimeout, null);
+  }
+}

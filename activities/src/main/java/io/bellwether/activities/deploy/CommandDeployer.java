@@ -2,6 +2,7 @@ package io.bellwether.activities.deploy;
 
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.ProvisionResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class CommandDeployer implements Deployer {
   private final List<String> command;
   private final List<String> versionCommand;
   private final Duration timeout;
+  private final List<String> provisionCommand;
+  private final List<String> decommissionCommand;
 
   /** Throws {@link IllegalArgumentException} when {@code command} is missing or empty. */
   public CommandDeployer(DeployerConfig config) {
@@ -35,6 +38,144 @@ public final class CommandDeployer implements Deployer {
     this.versionCommand =
         config.versionCommand() == null ? List.of() : List.copyOf(config.versionCommand());
     this.timeout = positiveOr(config.timeout(), DEFAULT_TIMEOUT);
+    this.provisionCommand =
+        config.provisionCommand() == null ? List.of() : List.copyOf(config.provisionCommand());
+    this.decommissionCommand =
+        config.decommissionCommand() == null ? List.of() : List.copyOf(config.decommissionCommand());
+  }
+
+  /** Whether both {@code provisionCommand} and {@code decommissionCommand} are configured. */
+  @Override
+  public boolean canProvision() {
+    return !provisionCommand.isEmpty() && !decommissionCommand.isEmpty();
+  }
+
+  /**
+   * Runs {@code provisionCommand} ({@code {instance}}, {@code {version}}) up to the configured
+   * timeout; the last non-blank line of its standard output is the instance's host:port. The
+   * command itself must be idempotent by instance name, so {@code changed} is always true. {@code
+   * ok=false} on a non-zero exit, a timeout, or a last line that is not host:port. {@link
+   * IllegalArgumentException} when no {@code provisionCommand} is configured.
+   */
+  @Override
+  public ProvisionResult provision(String instance, String version, Runnable progress) {
+    if (provisionCommand.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no provision-command is configured, so this deployer cannot start new instances");
+    }
+    Outcome run = run(ArgvTemplate.expand(provisionCommand, instance, "", version), progress);
+    if (run.exit() != 0) {
+      return new ProvisionResult(false, "", run.output(), true);
+    }
+    String address = lastLine(run.stdout());
+    if (!ADDRESS.matcher(address).matches()) {
+      return new ProvisionResult(
+          false,
+          "",
+          run.output()
+              + "\n[bellwether] the last line of standard output must be host:port, got '"
+              + address
+              + "'",
+          true);
+    }
+    return new ProvisionResult(true, address, run.output(), true);
+  }
+
+  /**
+   * Runs {@code decommissionCommand} ({@code {instance}}); {@code ok} is exit code 0. The command
+   * must succeed for an instance that is already gone. {@link IllegalArgumentException} when none
+   * is configured.
+   */
+  @Override
+  public DeployResult decommission(String instance, Runnable progress) {
+    if (decommissionCommand.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no decommission-command is configured, so this deployer cannot remove instances");
+    }
+    Outcome run = run(ArgvTemplate.expand(decommissionCommand, instance, "", ""), progress);
+    return new DeployResult(run.exit() == 0, run.exit(), run.output(), true);
+  }
+
+  private static final java.util.regex.Pattern ADDRESS =
+      java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):\\d{1,5}");
+
+  private static String lastLine(String text) {
+    String[] lines = text.split("\r?\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (!lines[i].isBlank()) {
+        return lines[i].strip();
+      }
+    }
+    return "";
+  }
+
+  /**
+   * @param exit exit code, or {@link #NO_EXIT_CODE}
+   * @param stdout the tail of standard output alone
+   * @param output the tails of standard output and standard error, for the audit trail
+   */
+  private record Outcome(int exit, String stdout, String output) {}
+
+  /**
+   * Runs {@code argv} with standard output and error read apart, up to the timeout, calling {@code
+   * progress} about every second. Kills the process tree on timeout, interrupt, or an exception
+   * from {@code progress} (which then propagates).
+   */
+  private Outcome run(List<String> argv, Runnable progress) {
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+    } catch (IOException e) {
+      return new Outcome(NO_EXIT_CODE, "", "cannot start " + argv.get(0) + ": " + e.getMessage());
+    }
+    OutputTail out = new OutputTail(OutputTail.DEFAULT_LIMIT);
+    OutputTail err = new OutputTail(OutputTail.DEFAULT_LIMIT);
+    Thread outReader = readInBackground(p.getInputStream(), out, "out-" + argv.get(0));
+    Thread errReader = readInBackground(p.getErrorStream(), err, "err-" + argv.get(0));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          Processes.stopTree(p.toHandle(), Duration.ZERO);
+          outReader.join(1000);
+          errReader.join(1000);
+          return new Outcome(
+              NO_EXIT_CODE,
+              out.toString(),
+              both(out, err) + "\n[bellwether] timed out after " + timeout + "; process tree killed");
+        }
+        long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, PROGRESS_EVERY.toMillis());
+        if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {
+          outReader.join(2000);
+          errReader.join(2000);
+          return new Outcome(p.exitValue(), out.toString(), both(out, err));
+        }
+        progress.run();
+      }
+    } catch (InterruptedException e) {
+      Processes.stopTree(p.toHandle(), Duration.ZERO);
+      Thread.currentThread().interrupt();
+      return new Outcome(NO_EXIT_CODE, out.toString(), both(out, err) + "\n[bellwether] interrupted");
+    } catch (RuntimeException e) {
+      Processes.stopTree(p.toHandle(), Duration.ZERO);
+      throw e;
+    }
+  }
+
+  private static String both(OutputTail out, OutputTail err) {
+    String e = err.toString();
+    return e.isEmpty() ? out.toString() : out + (out.toString().endsWith("\n") ? "" : "\n") + e;
+  }
+
+  private static Thread readInBackground(java.io.InputStream in, OutputTail tail, String name) {
+    Thread t = new Thread(() -> tail.drain(in), "bellwether-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /**

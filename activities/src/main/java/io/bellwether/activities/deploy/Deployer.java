@@ -1,6 +1,7 @@
 package io.bellwether.activities.deploy;
 
 import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.ProvisionResult;
 
 /** Port to whatever puts a version on an instance. One instance per configured name. */
 public interface Deployer {
@@ -14,4 +15,25 @@ public interface Deployer {
    * exception.
    */
   DeployResult deploy(String instance, String address, String version, Runnable progress);
+
+  /**
+   * Starts a new instance named {@code instance} at {@code version} and returns where it listens
+   * (host:port). Idempotent by name: an instance of that name already running the version is
+   * returned as it is ({@code changed=false}). {@code progress} is called now and then. A failed
+   * start is {@code ok=false} with an empty address and the output, not an exception; {@link
+   * IllegalArgumentException} (not retryable) means the deployer cannot provision at all (not
+   * configured for it, or an instance name it refuses).
+   */
+  ProvisionResult provision(String instance, String version, Runnable progress);
+
+  /**
+   * Stops the instance and removes what the deployer kept for it. Idempotent: an instance that is
+   * not there is {@code ok=true, changed=false}. Failure is {@code ok=false}, not an exception.
+   */
+  DeployResult decommission(String instance, Runnable progress);
+
+  /** Whether {@link #provision} can work with this deployer's configuration. */
+  default boolean canProvision() {
+    return true;
+  }
 }

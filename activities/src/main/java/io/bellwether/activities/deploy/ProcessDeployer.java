@@ -2,6 +2,7 @@ package io.bellwether.activities.deploy;
 
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.ProvisionResult;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * {@link Deployer} that runs service instances as local processes ({@code type: process}): the
  * demo, the sandbox and tests. One process per instance, started from the configured argv template,
  * with its state in {@code workDir}: {@code <instance>.pid}, {@code <instance>.version} and {@code
- * <instance>.log}.
+ * <instance>.log}, plus {@code <instance>.port} for instances it provisioned on a port of its own
+ * choosing.
  *
  * <p>Instances are started detached (in their own session under {@code setsid}, output to the log
  * file, never to a pipe), so they outlive a worker that is killed: a worker restart must find its
@@ -131,6 +133,101 @@ public final class ProcessDeployer implements Deployer {
             false, 0, "port " + target.getPort() + " is still in use by another process", false);
       }
       return startAndAwait(instance, address, version, progress);
+    }
+  }
+
+  /**
+   * Starts a new instance on a free port of 127.0.0.1, detached like {@link #deploy}, records the
+   * port in {@code <instance>.port} and waits, calling {@code progress} about every second, until
+   * {@code /version} answers {@code version}. Idempotent by name: a recorded instance that is alive
+   * and answers {@code version} on its recorded port is returned ({@code changed=false}); one at
+   * another version, or not answering, is stopped and started afresh on a new port. A failed start
+   * leaves nothing running: {@code ok=false}, empty address, the tail of the log.
+   */
+  @Override
+  public ProvisionResult provision(String instance, String version, Runnable progress) {
+    checkInstance(instance);
+    synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
+      try {
+        Files.createDirectories(workDir);
+      } catch (IOException e) {
+        return new ProvisionResult(
+            false, "", "cannot create " + workDir + ": " + e.getMessage(), false);
+      }
+      Path pidFile = pidFile(workDir, instance);
+      String recorded = recordedAddress(instance);
+      if (livePid(pidFile).isPresent()
+          && recorded != null
+          && version.equals(fetchVersion(recorded))) {
+        return new ProvisionResult(
+            true, recorded, instance + " already runs " + version + " at " + recorded, false);
+      }
+      stopPidFile(pidFile);
+      String address = "127.0.0.1:" + freePort();
+      try {
+        writeAtomically(portFile(instance), address.substring(address.lastIndexOf(':') + 1));
+      } catch (IOException e) {
+        return new ProvisionResult(
+            false, "", "cannot write " + portFile(instance) + ": " + e.getMessage(), false);
+      }
+      DeployResult started = startAndAwait(instance, address, version, progress);
+      if (!started.ok()) {
+        // No half-started instance may hold the port or be mistaken for a provisioned one.
+        stopPidFile(pidFile);
+        deleteQuietly(portFile(instance));
+        return new ProvisionResult(false, "", started.output(), true);
+      }
+      return new ProvisionResult(true, address, started.output() + " at " + address, true);
+    }
+  }
+
+  /**
+   * Stops the instance (SIGTERM, SIGKILL after 10 s) and deletes its pid, version, port and log
+   * files. Idempotent: {@code changed=false} when neither a process nor a file was there.
+   */
+  @Override
+  public DeployResult decommission(String instance, Runnable progress) {
+    checkInstance(instance);
+    synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
+      Path pidFile = pidFile(workDir, instance);
+      boolean running = livePid(pidFile).isPresent();
+      stopPidFile(pidFile);
+      boolean removed = false;
+      for (Path f : List.of(versionFile(instance), portFile(instance), logFile(instance))) {
+        removed |= deleteQuietly(f);
+      }
+      boolean changed = running || removed;
+      return new DeployResult(
+          true,
+          0,
+          instance + (running ? " stopped and removed" : changed ? " removed" : " was not there"),
+          changed);
+    }
+  }
+
+  /** {@code 127.0.0.1:<port>} from {@code <instance>.port}, or null when there is none. */
+  private String recordedAddress(String instance) {
+    try {
+      int port = Integer.parseInt(Files.readString(portFile(instance)).trim());
+      return "127.0.0.1:" + port;
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean deleteQuietly(Path file) {
+    try {
+      return Files.deleteIfExists(file);
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -352,6 +449,10 @@ public final class ProcessDeployer implements Deployer {
 
   private Path versionFile(String instance) {
     return workDir.resolve(instance + ".version");
+  }
+
+  private Path portFile(String instance) {
+    return workDir.resolve(instance + ".port");
   }
 
   private Path logFile(String instance) {

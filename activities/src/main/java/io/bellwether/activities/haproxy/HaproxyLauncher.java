@@ -7,13 +7,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.bellwether.activities.config.PoolConfig;
+import io.bellwether.activities.config.RouterConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Starts a local HAProxy with one frontend and one round-robin backend, for tests, the sandbox,
+ * Starts a local HAProxy with one frontend and one round-robin backend, plus optional blue-green
+ * pools each on a frontend of its own ({@link Options#withPool}), for tests, the sandbox,
  * end-to-end tests and the bench. HAProxy runs in the foreground ({@code -db}), so the process we
  * start is HAProxy itself and {@link #close()} stops exactly it.
  *
@@ -28,6 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class HaproxyLauncher implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+  private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_]+");
+  private static final String SERVER_STATE_FILE = "server-state";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
   // sun_path holds 108 bytes on Linux; HAProxy refuses longer socket paths.
@@ -40,20 +48,56 @@ public final class HaproxyLauncher implements AutoCloseable {
    *     (interval 500 ms)
    * @param agentPorts server name to agent port; servers not listed get no agent
    * @param httpHealthCheck health-check every server with {@code GET /health} every 500 ms
+   * @param pools blue-green pools, each with its own frontend
    */
   public record Options(
-      boolean agentCheck, Map<String, Integer> agentPorts, boolean httpHealthCheck) {
+      boolean agentCheck,
+      Map<String, Integer> agentPorts,
+      boolean httpHealthCheck,
+      List<Pool> pools) {
     public Options {
       agentPorts = agentPorts == null ? Map.of() : Map.copyOf(agentPorts);
+      pools = pools == null ? List.of() : List.copyOf(pools);
     }
 
-    /** No agent checks, no health checks. */
+    /** Without blue-green pools. */
+    public Options(boolean agentCheck, Map<String, Integer> agentPorts, boolean httpHealthCheck) {
+      this(agentCheck, agentPorts, httpHealthCheck, List.of());
+    }
+
+    /** No agent checks, no health checks, no pools. */
     public static Options defaults() {
       return new Options(false, Map.of(), false);
     }
+
+    /**
+     * These options plus a blue-green pool: backends {@code <pool>_a} and {@code <pool>_b} of
+     * {@code slots} empty slots each ({@code s1..sN}, in MAINT), a map file {@code <dir>/<pool>.map}
+     * starting with {@code <pool>_a} live, and a frontend on {@code frontendPort} that routes by it.
+     */
+    public Options withPool(String pool, int frontendPort, int slots) {
+      List<Pool> more = new ArrayList<>(pools);
+      more.add(new Pool(pool, frontendPort, slots));
+      return new Options(agentCheck, agentPorts, httpHealthCheck, more);
+    }
   }
 
-  private final Process process;
+  /**
+   * A blue-green pool to generate.
+   *
+   * @param name letters, digits and {@code _} (it becomes part of an HAProxy variable name)
+   * @param frontendPort the pool's own frontend on 127.0.0.1
+   * @param slots server slots per backend, 1 to 100
+   */
+  public record Pool(String name, int frontendPort, int slots) {
+    /** The two backends, in the order they take turns: {@code <name>_a}, {@code <name>_b}. */
+    public List<String> backends() {
+      return List.of(name + "_a", name + "_b");
+    }
+  }
+
+  private volatile Process process;
+  private final List<Pool> pools;
   private final Path dir;
   private final Path configFile;
   private final Path socket;
@@ -68,8 +112,10 @@ public final class HaproxyLauncher implements AutoCloseable {
       Path socket,
       Path logFile,
       int frontendPort,
-      String backend) {
+      String backend,
+      List<Pool> pools) {
     this.process = process;
+    this.pools = pools;
     this.dir = dir;
     this.configFile = configFile;
     this.socket = socket;
@@ -96,6 +142,15 @@ public final class HaproxyLauncher implements AutoCloseable {
     Options opts = options == null ? Options.defaults() : options;
     requireName("backend", backend);
     servers.keySet().forEach(name -> requireName("server", name));
+    for (Pool pool : opts.pools()) {
+      if (pool.name() == null || !POOL_NAME.matcher(pool.name()).matches()) {
+        throw new IllegalArgumentException(
+            "pool name must be letters, digits and _ : " + pool.name());
+      }
+      if (pool.slots() < 1 || pool.slots() > 100) {
+        throw new IllegalArgumentException("pool " + pool.name() + ": slots must be 1 to 100");
+      }
+    }
     Files.createDirectories(dir);
     Path absDir = dir.toAbsolutePath();
     Path socket = absDir.resolve("admin.sock");
@@ -105,16 +160,23 @@ public final class HaproxyLauncher implements AutoCloseable {
     Files.deleteIfExists(socket);
     Path configFile = absDir.resolve("haproxy.cfg");
     Files.writeString(configFile, config(absDir, socket, frontendPort, backend, servers, opts));
+    for (Pool pool : opts.pools()) {
+      List<String> be = pool.backends();
+      Files.writeString(
+          mapFile(absDir, pool.name()),
+          pool.name() + ".live " + be.get(0) + "\n"
+              + pool.name() + ".candidate " + be.get(1) + "\n"
+              + pool.name() + ".candidate_pct 0\n"
+              + pool.name() + ".preview off\n");
+    }
+    // A state file left by an earlier run in this directory would restore its slots.
+    Files.deleteIfExists(absDir.resolve(SERVER_STATE_FILE));
     Path logFile = absDir.resolve("haproxy.log");
 
-    ProcessBuilder pb = new ProcessBuilder(binary(), "-f", configFile.toString(), "-db");
-    pb.directory(absDir.toFile());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process process = pb.start();
+    Process process = launch(absDir, configFile, logFile);
     HaproxyLauncher launcher =
-        new HaproxyLauncher(process, absDir, configFile, socket, logFile, frontendPort, backend);
+        new HaproxyLauncher(
+            process, absDir, configFile, socket, logFile, frontendPort, backend, opts.pools());
     try {
       launcher.awaitReady();
     } catch (IOException | RuntimeException e) {
@@ -122,6 +184,32 @@ public final class HaproxyLauncher implements AutoCloseable {
       throw e;
     }
     return launcher;
+  }
+
+  private static Process launch(Path dir, Path configFile, Path logFile) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(binary(), "-f", configFile.toString(), "-db");
+    pb.directory(dir.toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return pb.start();
+  }
+
+  /**
+   * Stops HAProxy and starts it again on the same configuration, map files and server-state file,
+   * as a reload does: what survives this survives a reload. Returns once the admin socket answers.
+   * Nothing is saved first; the pool switch saves its changes as it makes them.
+   */
+  public void restart() throws IOException {
+    close();
+    Files.deleteIfExists(socket);
+    process = launch(dir, configFile, logFile);
+    try {
+      awaitReady();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   private void awaitReady() throws IOException {
@@ -169,7 +257,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     cfg.append("  stats timeout 30s\n");
     // Runtime changes survive a reload only through this file, dumped with 'show servers state'
     // just before the reload.
-    cfg.append("  server-state-file ").append(dir.resolve("server-state")).append('\n');
+    cfg.append("  server-state-file ").append(dir.resolve(SERVER_STATE_FILE)).append('\n');
     cfg.append('\n');
     cfg.append("defaults\n");
     cfg.append("  mode http\n");
@@ -204,7 +292,41 @@ public final class HaproxyLauncher implements AutoCloseable {
       }
       cfg.append('\n');
     }
+    for (Pool pool : options.pools()) {
+      appendPool(cfg, dir, pool);
+    }
     return cfg.toString();
+  }
+
+  private static void appendPool(StringBuilder cfg, Path dir, Pool pool) {
+    String p = pool.name();
+    String map = mapFile(dir, p).toString();
+    cfg.append('\n');
+    cfg.append("frontend fe_").append(p).append('\n');
+    cfg.append("  bind 127.0.0.1:").append(pool.frontendPort()).append('\n');
+    // The percentage is read once per request into a variable; 'sub' takes a variable, not a
+    // fetch. Every key has a default, so a map missing a key still routes everything to live.
+    cfg.append("  http-request set-var(txn.").append(p).append("_pct) str(").append(p)
+        .append(".candidate_pct),map(").append(map).append(",0)\n");
+    cfg.append("  use_backend %[str(").append(p).append(".candidate),map(").append(map)
+        .append(")] if { req.hdr(").append(HaproxyPoolSwitch.PREVIEW_HEADER)
+        .append(") -m found } { str(").append(p).append(".preview),map(").append(map)
+        .append(",off) -m str on }\n");
+    cfg.append("  use_backend %[str(").append(p).append(".candidate),map(").append(map)
+        .append(")] if { rand(100),sub(txn.").append(p).append("_pct) -m int lt 0 }\n");
+    cfg.append("  use_backend %[str(").append(p).append(".live),map(").append(map).append(")]\n");
+    for (String be : pool.backends()) {
+      cfg.append('\n');
+      cfg.append("backend ").append(be).append('\n');
+      cfg.append("  balance roundrobin\n");
+      // Slots start in maintenance at a placeholder address and are filled at run time with
+      // 'set server addr/port' and 'state ready'. All slots in maintenance answer 503 at once.
+      cfg.append("  server-template s 1-").append(pool.slots()).append(" 127.0.0.1:1 disabled\n");
+    }
+  }
+
+  static Path mapFile(Path dir, String pool) {
+    return dir.resolve(pool + ".map");
   }
 
   /** The admin unix socket. */
@@ -225,6 +347,64 @@ public final class HaproxyLauncher implements AutoCloseable {
   /** The backend's name. */
   public String backend() {
     return backend;
+  }
+
+  /** Names of the blue-green pools, in the order they were added. */
+  public List<String> pools() {
+    return pools.stream().map(Pool::name).toList();
+  }
+
+  /** The pool's map file, as the frontend names it. */
+  public Path poolMapFile(String pool) {
+    return mapFile(dir, pool(pool).name());
+  }
+
+  /** The pool's own frontend port on 127.0.0.1. */
+  public int poolFrontendPort(String pool) {
+    return pool(pool).frontendPort();
+  }
+
+  /** The pool's two backends: {@code <pool>_a}, {@code <pool>_b}. */
+  public List<String> poolBackends(String pool) {
+    return pool(pool).backends();
+  }
+
+  /** The pool's slot names, the same in both backends: {@code s1..sN}. */
+  public List<String> poolSlots(String pool) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= pool(pool).slots(); i++) {
+      out.add("s" + i);
+    }
+    return out;
+  }
+
+  /** The {@code server-state-file} HAProxy loads at start. */
+  public Path serverStateFile() {
+    return dir.resolve(SERVER_STATE_FILE);
+  }
+
+  /** The pool as worker configuration: {@code bellwether.routers.<name>.pools.<pool>}. */
+  public PoolConfig poolConfig(String pool) {
+    return new PoolConfig(
+        poolBackends(pool), poolMapFile(pool).toString(), serverStateFile().toString());
+  }
+
+  /** This HAProxy as a configured router of type {@code haproxy}, with all its pools. */
+  public RouterConfig routerConfig() {
+    Map<String, PoolConfig> out = new LinkedHashMap<>();
+    for (Pool p : pools) {
+      out.put(p.name(), poolConfig(p.name()));
+    }
+    return new RouterConfig("haproxy", runtimeApi(), null, out);
+  }
+
+  private Pool pool(String name) {
+    for (Pool p : pools) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("no pool named '" + name + "' in this HAProxy");
   }
 
   /** PID of the HAProxy process this launcher started. */

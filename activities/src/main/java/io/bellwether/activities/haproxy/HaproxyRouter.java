@@ -28,9 +28,11 @@ public final class HaproxyRouter implements TrafficRouter {
   // second command in: the runtime API treats ';' as a command separator.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
-  // srv_admin_state bits (HAProxy's enum srv_admin): forced, inherited, config and
-  // resolution-caused maintenance; forced and inherited drain.
-  private static final int ADMIN_MAINT = 0x01 | 0x02 | 0x04 | 0x20;
+  // srv_admin_state bits (HAProxy's enum srv_admin, mask SRV_ADMF_MAINT): forced, inherited and
+  // resolution-caused maintenance; forced and inherited drain. The config bit (0x04, a server
+  // declared 'disabled') stays set after 'state ready' while the server serves, so it is no sign of
+  // maintenance: server-template slots start disabled and are made ready at run time.
+  private static final int ADMIN_MAINT = 0x01 | 0x02 | 0x20;
   private static final int ADMIN_DRAIN = 0x08 | 0x10;
   // srv_agent_state bits (HAProxy's CHK_ST_*): the check exists, and it is running.
   private static final int CHECK_CONFIGURED = 0x02;

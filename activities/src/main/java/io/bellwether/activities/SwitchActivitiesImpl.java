@@ -1,0 +1,64 @@
+package io.bellwether.activities;
+
+import io.bellwether.activities.router.PoolSwitch;
+import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.activities.ServerInfo;
+import io.bellwether.contracts.bluegreen.PoolState;
+import io.bellwether.contracts.bluegreen.SwitchActivities;
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * {@link SwitchActivities} over the configured routers' {@link PoolSwitch}es. Unknown router,
+ * pool, backend or server: non-retryable {@code UnknownTarget}. Unreachable router, or a file that
+ * could not be written: retryable {@code RouterUnavailable}. A change the router refuses, or a
+ * promotion that is not safe from the pool's current state: non-retryable {@code
+ * RouterUnavailable} with the reason.
+ */
+public class SwitchActivitiesImpl implements SwitchActivities {
+  private final AdapterRegistry registry;
+
+  public SwitchActivitiesImpl(AdapterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public PoolState poolState(String router, String pool) {
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.state(pool));
+  }
+
+  /** A percentage outside 0 to 100 is a non-retryable {@code InvalidSpec}. */
+  @Override
+  public PoolState setCandidatePercent(String router, String pool, int percent) {
+    if (percent < 0 || percent > 100) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "candidate percent must be 0 to 100, got " + percent, FailureTypes.INVALID_SPEC);
+    }
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.setCandidatePercent(pool, percent));
+  }
+
+  @Override
+  public PoolState promoteCandidate(String router, String pool, String expectedLive) {
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.promoteCandidate(pool, expectedLive));
+  }
+
+  @Override
+  public PoolState setPreview(String router, String pool, boolean on) {
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.setPreview(pool, on));
+  }
+
+  @Override
+  public ServerInfo assignSlot(String router, String backend, String server, String address) {
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.assignSlot(backend, server, address));
+  }
+
+  private PoolSwitch poolSwitch(String name) {
+    return registry
+        .poolSwitch(name)
+        .orElseThrow(() -> Failures.unknownTarget("no router named '" + name + "' is configured"));
+  }
+}

@@ -1,0 +1,338 @@
+package io.bellwether.activities.haproxy;
+
+import io.bellwether.activities.config.PoolConfig;
+import io.bellwether.activities.router.PoolSwitch;
+import io.bellwether.activities.router.RouterRejectedException;
+import io.bellwether.activities.router.RouterUnavailableException;
+import io.bellwether.activities.router.UnknownBackendException;
+import io.bellwether.contracts.activities.ServerInfo;
+import io.bellwether.contracts.activities.ServerState;
+import io.bellwether.contracts.bluegreen.PoolState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@link PoolSwitch} over HAProxy's runtime API. A pool is two backends of {@code server-template}
+ * slots and four keys in a map file that the frontend routes by:
+ *
+ * <pre>
+ * http-request set-var(txn.POOL_pct) str(POOL.candidate_pct),map(MAP,0)
+ * use_backend %[str(POOL.candidate),map(MAP)] if { req.hdr(x-bellwether-preview) -m found } { str(POOL.preview),map(MAP,off) -m str on }
+ * use_backend %[str(POOL.candidate),map(MAP)] if { rand(100),sub(txn.POOL_pct) -m int lt 0 }
+ * use_backend %[str(POOL.live),map(MAP)]
+ * </pre>
+ *
+ * Each request reads the map once per rule, and {@code set map} replaces one value atomically, so
+ * a single command moves all traffic at once. HAProxy keeps neither maps nor runtime server changes
+ * over a reload, so after every change the map file is rewritten from {@code show map} and {@code
+ * show servers state} is saved to the state file; both writes are atomic renames.
+ */
+public final class HaproxyPoolSwitch implements PoolSwitch {
+  /** The request header that, with preview on, reaches the candidate. */
+  public static final String PREVIEW_HEADER = "x-bellwether-preview";
+
+  private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]+");
+
+  private final HaproxyRuntimeApi api;
+  private final HaproxyRouter router;
+  private final Map<String, PoolConfig> pools;
+  // Steps of one change must not interleave with another change to the same pool from this worker.
+  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+
+  /** {@code pools} by name; each must have two backends and a map file (checked at startup). */
+  public HaproxyPoolSwitch(HaproxyRuntimeApi api, Map<String, PoolConfig> pools) {
+    this.api = api;
+    this.router = new HaproxyRouter(api);
+    this.pools = Map.copyOf(pools);
+  }
+
+  @Override
+  public Set<String> pools() {
+    return new TreeSet<>(pools.keySet());
+  }
+
+  @Override
+  public List<String> backends(String pool) {
+    return config(pool).backends();
+  }
+
+  @Override
+  public PoolState state(String pool) {
+    PoolConfig c = config(pool);
+    return state(pool, c, readMap(c));
+  }
+
+  /** One {@code set map} of {@code <pool>.candidate_pct}. */
+  @Override
+  public PoolState setCandidatePercent(String pool, int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new RouterRejectedException("candidate percent must be 0 to 100, got " + percent);
+    }
+    PoolConfig c = config(pool);
+    synchronized (lock(pool)) {
+      Map<String, String> map = readMap(c);
+      setKey(c, map, pool + ".candidate_pct", Integer.toString(percent));
+      persist(c);
+      return state(pool);
+    }
+  }
+
+  /**
+   * Closes the preview first (preview requests would otherwise follow the candidate role to the old
+   * live backend), then: candidate at 100%, live := {@code expectedLive}, 0% to the candidate,
+   * candidate := the other backend. Between any two steps all requests reach {@code expectedLive},
+   * so a crash half-way loses nothing and a retry continues from where the map stands. Refuses
+   * ({@link RouterRejectedException}) when the candidate has less than 100% and the swap has not
+   * begun, or when {@code expectedLive} is live while the other backend takes traffic.
+   */
+  @Override
+  public PoolState promoteCandidate(String pool, String expectedLive) {
+    PoolConfig c = config(pool);
+    if (!c.backends().contains(expectedLive)) {
+      throw new UnknownBackendException(
+          "pool '" + pool + "' has no backend '" + expectedLive + "' (backends: " + c.backends() + ")");
+    }
+    String other = c.backends().get(0).equals(expectedLive) ? c.backends().get(1) : c.backends().get(0);
+    synchronized (lock(pool)) {
+      Map<String, String> map = readMap(c);
+      String live = map.getOrDefault(pool + ".live", "");
+      String candidate = map.getOrDefault(pool + ".candidate", "");
+      int pct = percentOf(map.get(pool + ".candidate_pct"));
+      boolean done = live.equals(expectedLive) && candidate.equals(other) && pct == 0;
+      if (!done) {
+        boolean begun = live.equals(expectedLive) && candidate.equals(expectedLive);
+        boolean ready = candidate.equals(expectedLive) && pct == 100;
+        if (!begun && !ready) {
+          throw new RouterRejectedException(
+              "pool '"
+                  + pool
+                  + "' cannot make '"
+                  + expectedLive
+                  + "' live safely: live="
+                  + live
+                  + " candidate="
+                  + candidate
+                  + " candidate_pct="
+                  + pct
+                  + " (the candidate must be '"
+                  + expectedLive
+                  + "' with 100% first)");
+        }
+        setKey(c, map, pool + ".preview", "off");
+        setKey(c, map, pool + ".live", expectedLive);
+        setKey(c, map, pool + ".candidate_pct", "0");
+        setKey(c, map, pool + ".candidate", other);
+      }
+      persist(c);
+      return state(pool);
+    }
+  }
+
+  @Override
+  public PoolState setPreview(String pool, boolean on) {
+    PoolConfig c = config(pool);
+    synchronized (lock(pool)) {
+      Map<String, String> map = readMap(c);
+      setKey(c, map, pool + ".preview", on ? "on" : "off");
+      persist(c);
+      return state(pool);
+    }
+  }
+
+  /**
+   * {@code set server B/S addr H port P} then READY (through {@link HaproxyRouter#setState}, which
+   * also resumes an agent check). A slot already at the address and READY is left alone. The
+   * address must be an IP address: HAProxy does not resolve names given at run time.
+   */
+  @Override
+  public ServerInfo assignSlot(String backend, String server, String address) {
+    ServerInfo current = find(backend, server);
+    ServerInfo out;
+    if (address == null || address.isBlank()) {
+      out =
+          current.state() == ServerState.MAINT
+              ? current
+              : router.setState(backend, server, ServerState.MAINT);
+    } else {
+      String[] hostPort = hostPort(address);
+      String wanted = hostPort[0] + ":" + hostPort[1];
+      if (!current.address().equals(wanted)) {
+        String cmd = "set server " + backend + "/" + server + " addr " + hostPort[0] + " port " + hostPort[1];
+        String answer = api.execute(cmd).strip();
+        String lower = answer.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("no such")) {
+          throw new UnknownBackendException(answer + " (" + cmd + ")");
+        }
+        // Success is a sentence about what changed, or that nothing needed to.
+        if (!lower.contains("changed") && !lower.contains("no need to change")) {
+          throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer);
+        }
+      }
+      out =
+          current.address().equals(wanted) && current.state() == ServerState.READY
+              ? current
+              : router.setState(backend, server, ServerState.READY);
+    }
+    persistState();
+    return out;
+  }
+
+  private ServerInfo find(String backend, String server) {
+    for (ServerInfo s : router.servers(backend)) {
+      if (s.name().equals(server)) {
+        return s;
+      }
+    }
+    throw new UnknownBackendException("backend '" + backend + "' has no server '" + server + "'");
+  }
+
+  private PoolState state(String pool, PoolConfig c, Map<String, String> map) {
+    Map<String, List<ServerInfo>> servers = new LinkedHashMap<>();
+    for (String backend : c.backends()) {
+      servers.put(backend, router.servers(backend));
+    }
+    return new PoolState(
+        pool,
+        map.getOrDefault(pool + ".live", ""),
+        map.getOrDefault(pool + ".candidate", ""),
+        percentOf(map.get(pool + ".candidate_pct")),
+        "on".equals(map.get(pool + ".preview")),
+        servers);
+  }
+
+  /** Key to value as HAProxy holds the map now, in the map's order. */
+  private Map<String, String> readMap(PoolConfig c) {
+    String answer = api.execute("show map " + c.mapFile());
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : answer.split("\r?\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      // "0x55d0c8a1b2c0 key value"
+      String[] parts = line.split("\\s+", 3);
+      if (parts.length < 2 || !parts[0].startsWith("0x")) {
+        throw new RouterRejectedException(
+            "HAProxy has no map '" + c.mapFile() + "' loaded (is it the path the frontend uses?): " + answer.strip());
+      }
+      out.put(parts[1], parts.length == 3 ? parts[2] : "");
+    }
+    return out;
+  }
+
+  private void setKey(PoolConfig c, Map<String, String> map, String key, String value) {
+    if (value.equals(map.get(key))) {
+      return;
+    }
+    String verb = map.containsKey(key) ? "set" : "add";
+    String cmd = verb + " map " + c.mapFile() + " " + key + " " + value;
+    String answer = api.execute(cmd);
+    if (!answer.isBlank()) {
+      throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer.strip());
+    }
+    map.put(key, value);
+  }
+
+  /**
+   * Rewrites the pool's map file from what HAProxy holds, then saves the server state. Runs after
+   * every change, also after one that changed nothing, so a retry after a failed write repairs the
+   * files.
+   */
+  private void persist(PoolConfig c) {
+    StringBuilder text =
+        new StringBuilder("# Written by Bellwether on every change; HAProxy loads it at start.\n");
+    for (Map.Entry<String, String> e : readMap(c).entrySet()) {
+      text.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+    }
+    write(Path.of(c.mapFile()), text.toString());
+    persistState();
+  }
+
+  /** Saves {@code show servers state} to every state file the pools name. */
+  private void persistState() {
+    Set<String> stateFiles = new LinkedHashSet<>();
+    for (PoolConfig c : pools.values()) {
+      if (c.stateFile() != null && !c.stateFile().isBlank()) {
+        stateFiles.add(c.stateFile());
+      }
+    }
+    if (stateFiles.isEmpty()) {
+      return;
+    }
+    String state = api.execute("show servers state");
+    if (!state.contains("\n# ")) {
+      throw new RouterRejectedException("unexpected 'show servers state' answer: " + state.strip());
+    }
+    for (String stateFile : stateFiles) {
+      write(Path.of(stateFile), state);
+    }
+  }
+
+  private static void write(Path file, String content) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".bellwether-tmp");
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      // The router holds the change; a retry of the same call writes the file again.
+      throw new RouterUnavailableException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private PoolConfig config(String pool) {
+    PoolConfig c = pool == null ? null : pools.get(pool);
+    if (c == null) {
+      throw new UnknownBackendException(
+          "no pool named '" + pool + "' is configured; configured: "
+              + (pools.isEmpty() ? "none" : String.join(", ", pools())));
+    }
+    return c;
+  }
+
+  private Object lock(String pool) {
+    return locks.computeIfAbsent(pool, k -> new Object());
+  }
+
+  private static int percentOf(String value) {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      // The frontend's 'sub' treats a non-number as 0 as well.
+      return 0;
+    }
+  }
+
+  private static String[] hostPort(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon <= 0 ? "" : address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = -1;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      // reported below
+    }
+    if (host.isEmpty() || !IP.matcher(host).matches() || port < 1 || port > 65535) {
+      throw new RouterRejectedException(
+          "slot address must be IP:port (HAProxy does not resolve names at run time), got '" + address + "'");
+    }
+    return new String[] {host, Integer.toString(port)};
+  }
+}
