@@ -16,7 +16,7 @@ public final class WorkflowMetrics {
   /** Counter tagged {@code outcome}: succeeded, rolled_back, failed or canceled. */
   public static final String RUNS_FINISHED = "bellwether_runs_finished";
 
-  /** Timer tagged {@code step}: drain, upgrade, verify, smoke, ready, bake, rollback. */
+  /** Timer tagged {@code step}: drain, upgrade, verify, smoke, ready, bake, approval, rollback. */
   public static final String STEP_DURATION = "bellwether_step_duration";
 
   public static final String TAG_OUTCOME = "outcome";

@@ -6,6 +6,7 @@ import io.bellwether.contracts.activities.HealthProbe;
 import io.bellwether.contracts.activities.ProbeResult;
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.activities.ServerState;
+import io.bellwether.contracts.gate.GateDecision;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.InstanceStatus;
 import io.bellwether.contracts.rolling.OperatorRequest;
@@ -13,16 +14,21 @@ import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingResult;
 import io.bellwether.contracts.rolling.RollingStatus;
-import io.bellwether.contracts.rolling.RunEvent;
 import io.bellwether.contracts.spec.Durations;
-import io.bellwether.contracts.spec.HealthCheckSpec;
 import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.SmokeCheckSpec;
 import io.bellwether.contracts.spec.SpecValidator;
 import io.bellwether.contracts.spec.TargetRef;
 import io.bellwether.contracts.spec.Violation;
+import io.bellwether.workflows.AuditTrail;
+import io.bellwether.workflows.Failures;
+import io.bellwether.workflows.HealthProbes;
+import io.bellwether.workflows.RunText;
 import io.bellwether.workflows.WorkflowMetrics;
+import io.bellwether.workflows.WorkflowScopes;
+import io.bellwether.workflows.control.Controls;
+import io.bellwether.workflows.gate.ApprovalGate;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -32,7 +38,6 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +50,12 @@ import java.util.stream.Collectors;
  * instance it touches, a record of how it was before, so that a rollback, a cancel or too many
  * failures put the pool back exactly as it started.
  *
+ * <p>With {@code approvalAfterFirstBatch}, an {@link ApprovalGate} waits after the first batch is
+ * back in rotation: people look at the first upgraded instances before the rest follow. A rejection
+ * or a timeout with {@code abort} rolls the pool back; a timeout with {@code proceed} goes on. A
+ * spec without the gate runs exactly the commands it ran before the gate existed, so that runs in
+ * flight replay unchanged.
+ *
  * <p>Deterministic: it only reads the workflow clock, awaits, and calls activity stubs.
  */
 public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow {
@@ -55,13 +66,14 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   public static final String BELLWETHER = "bellwether";
 
   static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
-  static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(60);
-  static final int DEFAULT_EXPECT_STATUS = 200;
 
-  private static final String PAUSE = "pause";
-  private static final String RESUME = "resume";
-  private static final String ROLLBACK = "rollback";
+  /** Name of the gate after the first batch, as status shows it. */
+  public static final String GATE_AFTER_FIRST_BATCH = "after-first-batch";
+
+  private static final String PAUSE = Controls.PAUSE;
+  private static final String RESUME = Controls.RESUME;
+  private static final String ROLLBACK = Controls.ROLLBACK;
+  private static final String PROMOTE = Controls.PROMOTE;
 
   private RollingDeploymentSpec spec;
   private Phase phase = Phase.VALIDATING;
@@ -76,7 +88,14 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   private String message = "";
   private int failedCount;
   private final Map<String, InstanceRun> instances = new LinkedHashMap<>();
-  private final List<RunEvent> events = new ArrayList<>();
+  private final AuditTrail trail = new AuditTrail();
+  private final Controls controls = new Controls(trail);
+
+  /** The gate after the first batch; null when the spec has none. */
+  private ApprovalGate gate;
+
+  /** Set by {@code promote} during a bake: the bake ends early. */
+  private boolean skipBake;
 
   /** The scope the current batch runs in; a rollback cancels it so that long waits stop at once. */
   private CancellationScope batchScope;
@@ -89,7 +108,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   public RollingResult run(RollingDeploymentSpec spec) {
     this.spec = spec;
     WorkflowMetrics.runStarted();
-    event(
+    trail.add(
         spec == null ? "unknown" : spec.requestedByOrUnknown(),
         "started",
         spec == null ? "no spec" : spec.service() + " to " + spec.version());
@@ -98,7 +117,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       plan(pool);
       walkBatches();
       if (rollbackRequested) {
-        return restoreOutsideCancel(() -> rollBack("rolled_back"));
+        return WorkflowScopes.outsideCancel(() -> rollBack("rolled_back"));
       }
       return succeed();
     } catch (CanceledFailure e) {
@@ -108,9 +127,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       paused = false;
       rollbackBy = "temporal";
       rollbackReason = "the run was canceled";
-      event(
+      trail.add(
           "temporal", "cancel", nothingTouched ? "nothing was changed yet" : "restoring the pool");
-      restoreOutsideCancel(() -> rollBack("canceled"));
+      WorkflowScopes.outsideCancel(() -> rollBack("canceled"));
       throw e;
     }
   }
@@ -141,19 +160,17 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         if (CancellationScope.current().isCancelRequested()) {
           throw new CanceledFailure("the run was canceled while checking the spec");
         }
-        if (!FailureTypes.UNKNOWN_TARGET.equals(failureType(f))) {
-          fail("could not check the target: " + describe(f));
+        if (!FailureTypes.UNKNOWN_TARGET.equals(Failures.type(f))) {
+          fail("could not check the target: " + Failures.describe(f));
           throw f;
         }
-        problems.add(new Violation("target", describe(f)));
+        problems.add(new Violation("target", Failures.describe(f)));
       }
     }
     if (!problems.isEmpty()) {
       String text = InvalidSpecException.describe(problems);
       fail(text);
-      // The violations travel as the failure's one detail, a JSON list of {field, reason}.
-      throw ApplicationFailure.newNonRetryableFailure(
-          text, FailureTypes.INVALID_SPEC, List.copyOf(problems));
+      throw Failures.invalidSpec(text, problems);
     }
     return servers;
   }
@@ -204,8 +221,18 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
     Duration healthTimeout = healthTimeout();
     forward = RollingActivities.forward(drainTimeout, healthTimeout);
     patient = RollingActivities.patient(drainTimeout, healthTimeout);
+    if (spec.approvalAfterFirstBatch() != null) {
+      gate =
+          new ApprovalGate(
+              GATE_AFTER_FIRST_BATCH,
+              spec.approvalAfterFirstBatch(),
+              spec.requestedByOrUnknown(),
+              Workflow.getInfo().getWorkflowId(),
+              ApprovalGate.newActivities(),
+              trail);
+    }
     phase = Phase.PROGRESSING;
-    event(
+    trail.add(
         BELLWETHER,
         "planned",
         pool.size() + " instances in " + totalBatches + " batches of up to " + batchSize);
@@ -217,7 +244,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   private void walkBatches() {
     Duration bake = Durations.parseOr(spec.strategyOrDefault().bakeTime(), Duration.ZERO);
     for (int b = 1; b <= totalBatches && !rollbackRequested; b++) {
-      throwIfCanceled();
+      WorkflowScopes.throwIfCanceled();
       holdWhilePaused();
       if (rollbackRequested) {
         return;
@@ -225,11 +252,11 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       batch = b;
       phase = Phase.PROGRESSING;
       List<InstanceRun> members = batchMembers(b);
-      event(
+      trail.add(
           BELLWETHER, "batch-start", "batch " + b + " of " + totalBatches + ": " + names(members));
       runBatch(members);
       // The batch scope swallows cancellation, so a cancel of the workflow itself shows here.
-      throwIfCanceled();
+      WorkflowScopes.throwIfCanceled();
       if (rollbackRequested) {
         return;
       }
@@ -238,12 +265,19 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         return;
       }
       step = "";
-      event(BELLWETHER, "batch-done", "batch " + b + " of " + totalBatches);
+      trail.add(BELLWETHER, "batch-done", "batch " + b + " of " + totalBatches);
+      if (b == 1 && gate != null) {
+        awaitApproval();
+        if (rollbackRequested) {
+          return;
+        }
+      }
       if (!bake.isZero()) {
         phase = Phase.BAKING;
         step = "bake";
         long started = Workflow.currentTimeMillis();
-        Workflow.await(bake, () -> rollbackRequested);
+        Workflow.await(bake, () -> rollbackRequested || skipBake);
+        skipBake = false;
         WorkflowMetrics.stepTook("bake", started);
         step = "";
         phase = Phase.PROGRESSING;
@@ -252,26 +286,39 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
           && b < totalBatches
           && !rollbackRequested) {
         paused = true;
-        event(
+        trail.add(
             BELLWETHER, PAUSE, "pauseAfterEachBatch: batch " + b + " of " + totalBatches + " done");
       }
     }
   }
 
-  private static void throwIfCanceled() {
-    if (CancellationScope.current().isCancelRequested()) {
-      throw new CanceledFailure("the run was canceled");
-    }
-  }
-
   /**
-   * Runs a restore where a cancel cannot interrupt it: half a restore would leave an instance
-   * drained or in maintenance, which is exactly what cancel promises not to do.
+   * Holds at the gate after the first batch. A rejection or a timeout with abort asks for the same
+   * rollback an operator would; a rollback or cancel during the wait interrupts the gate.
    */
-  private static <T> T restoreOutsideCancel(java.util.function.Supplier<T> restore) {
-    List<T> out = new ArrayList<>(1);
-    Workflow.newDetachedCancellationScope(() -> out.add(restore.get())).run();
-    return out.get(0);
+  private void awaitApproval() {
+    phase = Phase.AWAITING_APPROVAL;
+    step = "approval";
+    long started = Workflow.currentTimeMillis();
+    ApprovalGate.Outcome outcome = gate.await(() -> rollbackRequested);
+    WorkflowMetrics.stepTook("approval", started);
+    step = "";
+    phase = Phase.PROGRESSING;
+    GateDecision d = gate.decisive();
+    switch (outcome) {
+      case REJECTED ->
+          requestRollback(
+              d.by(),
+              "rejected at gate '"
+                  + gate.name()
+                  + "' by "
+                  + d.by()
+                  + (RunText.isBlank(d.reason()) ? "" : ": " + d.reason()));
+      case TIMED_OUT_ABORT ->
+          requestRollback(
+              BELLWETHER, "no approval at gate '" + gate.name() + "' within " + gate.timeoutText());
+      default -> {}
+    }
   }
 
   private void holdWhilePaused() {
@@ -296,7 +343,8 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
                 now = byName(forward.traffic.listServers(t.router(), t.backend()));
               } catch (TemporalFailure f) {
                 if (!CancellationScope.current().isCancelRequested()) {
-                  requestRollback(BELLWETHER, "could not read the backend: " + describe(f));
+                  requestRollback(
+                      BELLWETHER, "could not read the backend: " + Failures.describe(f));
                 }
                 return;
               }
@@ -325,13 +373,13 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         inst.message = "interrupted: " + (rollbackRequested ? rollbackReason : "canceled");
         return;
       }
-      String why = e instanceof TemporalFailure f ? describe(f) : e.getMessage();
+      String why = e instanceof TemporalFailure f ? Failures.describe(f) : e.getMessage();
       inst.failed = true;
       inst.failure = why;
       inst.progress = InstanceRun.FAILED;
       inst.message = why;
       failedCount++;
-      event(BELLWETHER, "instance-failed", inst.name + ": " + why);
+      trail.add(BELLWETHER, "instance-failed", inst.name + ": " + why);
       int limit = spec.strategyOrDefault().failureLimitOrDefault();
       if (failedCount > limit && !rollbackRequested) {
         // Batch-mates are not interrupted mid-command for this: each finishes the step it is in
@@ -360,7 +408,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
     // Record before the first change: this is the undo.
     String current = forward.deploy.currentVersion(t.deployer(), inst.name, now.address());
     inst.record(current, now);
-    event(
+    trail.add(
         BELLWETHER,
         "recorded",
         inst.name
@@ -382,7 +430,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
               forward.traffic.awaitDrained(
                   t.router(), t.backend(), inst.name, drainTimeout.toMillis());
           if (left > 0) {
-            event(
+            trail.add(
                 BELLWETHER,
                 "drain-timeout",
                 inst.name
@@ -410,7 +458,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
                     + " failed (exit "
                     + r.exitCode()
                     + "): "
-                    + tail(r.output()));
+                    + RunText.tail(r.output()));
           }
           inst.version = spec.version();
         });
@@ -423,7 +471,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         () -> {
           ProbeResult p = forward.health.awaitHealthy(healthProbe(inst.address));
           if (!p.passed()) {
-            throw new StepFailure("verify", "health check did not pass: " + probeText(p));
+            throw new StepFailure("verify", "health check did not pass: " + RunText.probe(p));
           }
         });
 
@@ -438,7 +486,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
             ProbeResult p = forward.health.awaitHealthy(smokeProbe(inst.address, smoke));
             if (!p.passed()) {
               throw new StepFailure(
-                  "smoke", "smoke check " + smoke.path() + " did not pass: " + probeText(p));
+                  "smoke", "smoke check " + smoke.path() + " did not pass: " + RunText.probe(p));
             }
           });
     }
@@ -472,7 +520,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
     if (failed.isEmpty()) {
       return;
     }
-    List<String> problems = restoreOutsideCancel(() -> restoreConcurrently(failed));
+    List<String> problems =
+        WorkflowScopes.outsideCancel(
+            () -> WorkflowScopes.concurrently(failed, this::restoreGuarded));
     if (!problems.isEmpty()) {
       requestRollback(
           BELLWETHER, "could not restore a failed instance: " + String.join("; ", problems));
@@ -487,7 +537,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         failed.isEmpty()
             ? "every instance runs " + spec.version()
             : "done; failed within failureLimit and restored: " + String.join(", ", failed);
-    event(BELLWETHER, "succeeded", message);
+    trail.add(BELLWETHER, "succeeded", message);
     WorkflowMetrics.runFinished("succeeded");
     return result();
   }
@@ -500,16 +550,20 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
     phase = Phase.ROLLING_BACK;
     step = ROLLBACK;
     // The operator's own request is already an event; this one marks when the restore begins.
-    event(
+    trail.add(
         BELLWETHER,
         "rollback-started",
-        BELLWETHER.equals(rollbackBy) ? rollbackReason : "asked by " + rollbackBy + ": " + rollbackReason);
+        BELLWETHER.equals(rollbackBy)
+            ? rollbackReason
+            : "asked by " + rollbackBy + ": " + rollbackReason);
     long started = Workflow.currentTimeMillis();
     List<InstanceRun> touched = instances.values().stream().filter(i -> i.recorded).toList();
     List<String> problems = new ArrayList<>();
     for (int from = 0; from < touched.size(); from += batchSize) {
       problems.addAll(
-          restoreConcurrently(touched.subList(from, Math.min(touched.size(), from + batchSize))));
+          WorkflowScopes.concurrently(
+              touched.subList(from, Math.min(touched.size(), from + batchSize)),
+              this::restoreGuarded));
     }
     WorkflowMetrics.stepTook(ROLLBACK, started);
     step = "";
@@ -520,7 +574,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
               + rollbackReason
               + ") could not restore every instance, check them: "
               + String.join("; ", problems);
-      event(BELLWETHER, "failed", message);
+      trail.add(BELLWETHER, "failed", message);
       WorkflowMetrics.runFinished("failed");
       throw ApplicationFailure.newNonRetryableFailure(message, RESTORE_FAILED);
     }
@@ -532,24 +586,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
             + (touched.isEmpty()
                 ? "nothing had been changed"
                 : touched.size() + " instance(s) restored");
-    event(BELLWETHER, "rolled-back", message);
+    trail.add(BELLWETHER, "rolled-back", message);
     WorkflowMetrics.runFinished(outcome);
     return result();
-  }
-
-  private List<String> restoreConcurrently(List<InstanceRun> group) {
-    List<Promise<String>> running = new ArrayList<>();
-    for (InstanceRun inst : group) {
-      running.add(Async.function(this::restoreGuarded, inst));
-    }
-    Promise.allOf(running).get();
-    List<String> problems = new ArrayList<>();
-    for (Promise<String> p : running) {
-      if (p.get() != null) {
-        problems.add(p.get());
-      }
-    }
-    return problems;
   }
 
   /** Returns null when the instance is as recorded, or what went wrong. */
@@ -558,9 +597,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       restore(inst);
       return null;
     } catch (StepFailure | TemporalFailure e) {
-      String why = e instanceof TemporalFailure f ? describe(f) : e.getMessage();
+      String why = e instanceof TemporalFailure f ? Failures.describe(f) : e.getMessage();
       inst.message = "restore failed: " + why;
-      event(BELLWETHER, "restore-failed", inst.name + ": " + why);
+      trail.add(BELLWETHER, "restore-failed", inst.name + ": " + why);
       return inst.name + ": " + why;
     }
   }
@@ -593,7 +632,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
                   + " failed (exit "
                   + r.exitCode()
                   + "): "
-                  + tail(r.output()));
+                  + RunText.tail(r.output()));
         }
         inst.version = inst.recordedVersion;
       }
@@ -601,7 +640,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         ProbeResult p = patient.health.awaitHealthy(healthProbe(inst.address));
         if (!p.passed()) {
           throw new StepFailure(
-              "restore", "health check at " + inst.version + " did not pass: " + probeText(p));
+              "restore", "health check at " + inst.version + " did not pass: " + RunText.probe(p));
         }
       }
       if (inst.weight != inst.recordedWeight) {
@@ -625,7 +664,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       inst.progress = InstanceRun.RESTORED;
       inst.message = note;
     }
-    event(BELLWETHER, "restored", inst.name + " " + note);
+    trail.add(BELLWETHER, "restored", inst.name + " " + note);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -644,6 +683,21 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   @Override
   public void rollback(OperatorRequest request) {
     signal(ROLLBACK, request);
+  }
+
+  @Override
+  public void promote(OperatorRequest request) {
+    signal(PROMOTE, request);
+  }
+
+  @Override
+  public void approve(OperatorRequest request) {
+    controls.gateSignal(gate, Controls.APPROVE, request, Controls.finished(phase));
+  }
+
+  @Override
+  public void reject(OperatorRequest request) {
+    controls.gateSignal(gate, Controls.REJECT, request, Controls.finished(phase));
   }
 
   @Override
@@ -676,38 +730,57 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
     checkControl(ROLLBACK, request);
   }
 
+  @Override
+  public ControlResponse promoteUpdate(OperatorRequest request) {
+    return apply(PROMOTE, request);
+  }
+
+  @Override
+  public void validatePromote(OperatorRequest request) {
+    checkControl(PROMOTE, request);
+  }
+
+  @Override
+  public ControlResponse approveUpdate(OperatorRequest request) {
+    return gateUpdate(Controls.APPROVE, request);
+  }
+
+  @Override
+  public void validateApprove(OperatorRequest request) {
+    Controls.checkGate(gate, Controls.APPROVE, request, Controls.finished(phase));
+  }
+
+  @Override
+  public ControlResponse rejectUpdate(OperatorRequest request) {
+    return gateUpdate(Controls.REJECT, request);
+  }
+
+  @Override
+  public void validateReject(OperatorRequest request) {
+    Controls.checkGate(gate, Controls.REJECT, request, Controls.finished(phase));
+  }
+
+  private ControlResponse gateUpdate(String action, OperatorRequest request) {
+    GateDecision d = Controls.gateUpdate(gate, action, request, Controls.finished(phase));
+    return new ControlResponse(action, phase, paused, Controls.answer(d, gate));
+  }
+
   private void signal(String action, OperatorRequest request) {
-    if (request == null || isBlank(request.by())) {
-      event("unknown", "refused", action + ": " + missingBy());
-      return;
+    if (controls.admitSignal(action, request, refusal(action))) {
+      apply(action, request);
     }
-    String why = refusal(action);
-    if (why != null) {
-      event(request.by(), "refused", action + ": " + why);
-      return;
-    }
-    apply(action, request);
   }
 
   /** Throwing here rejects the update before it reaches history. */
   private void checkControl(String action, OperatorRequest request) {
-    if (request == null || isBlank(request.by())) {
-      throw new IllegalArgumentException(action + " refused: " + missingBy());
-    }
-    String why = refusal(action);
-    if (why != null) {
-      throw new IllegalStateException(action + " refused: " + why);
-    }
-  }
-
-  private static String missingBy() {
-    return "'by' is required: say who is asking";
+    Controls.check(action, request, refusal(action));
   }
 
   /** Why the action does not apply now, or null when it does. */
   private String refusal(String action) {
-    if (phase.isFinal()) {
-      return "the run has finished (" + phase + ")";
+    String finished = Controls.finished(phase);
+    if (finished != null) {
+      return finished;
     }
     return switch (action) {
       case PAUSE ->
@@ -715,12 +788,29 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       case RESUME ->
           rollbackRequested ? "the run is rolling back" : paused ? null : "the run is not paused";
       case ROLLBACK -> rollbackRequested ? "already rolling back" : null;
+      case PROMOTE -> promoteRefusal();
       default -> "unknown action";
     };
   }
 
+  private String promoteRefusal() {
+    if (rollbackRequested) {
+      return "the run is rolling back";
+    }
+    if (phase == Phase.BAKING && !skipBake) {
+      return null;
+    }
+    if (paused) {
+      return null;
+    }
+    if (phase == Phase.AWAITING_APPROVAL) {
+      return "an approval gate is open: promote does not skip it, approve or reject instead";
+    }
+    return "nothing to skip: the run is neither baking nor paused";
+  }
+
   private ControlResponse apply(String action, OperatorRequest request) {
-    String reason = isBlank(request.reason()) ? "" : request.reason();
+    String reason = RunText.isBlank(request.reason()) ? "" : request.reason();
     String answer;
     switch (action) {
       case PAUSE -> {
@@ -731,12 +821,21 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         paused = false;
         answer = "resumed";
       }
+      case PROMOTE -> {
+        if (phase == Phase.BAKING && !skipBake) {
+          skipBake = true;
+          answer = "bake skipped: the next batch starts now";
+        } else {
+          paused = false;
+          answer = "pause skipped: the next batch starts now";
+        }
+      }
       default -> {
         requestRollback(request.by(), reason.isEmpty() ? "requested by " + request.by() : reason);
         answer = "rolling back: every touched instance goes back to its record";
       }
     }
-    event(request.by(), action, reason);
+    trail.add(request.by(), action, reason);
     return new ControlResponse(action, phase, paused, answer);
   }
 
@@ -761,8 +860,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
         totalBatches,
         paused,
         instances.values().stream().map(InstanceRun::toStatus).toList(),
-        List.copyOf(events),
-        message);
+        trail.events(),
+        message,
+        gate == null ? null : gate.status());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -781,7 +881,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   private void fail(String why) {
     phase = Phase.FAILED;
     message = why;
-    event(BELLWETHER, "failed", why);
+    trail.add(BELLWETHER, "failed", why);
     WorkflowMetrics.runFinished("failed");
   }
 
@@ -803,33 +903,21 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   }
 
   private HealthProbe healthProbe(String address) {
-    HealthCheckSpec h = spec.healthCheckOrDefault();
-    return new HealthProbe(
-        spec.target().healthCheckOrDefault(),
-        address,
-        h.pathOrDefault(),
-        h.successThresholdOrDefault(),
-        Durations.parseOr(h.period(), DEFAULT_PERIOD).toMillis(),
-        healthTimeout().toMillis(),
-        DEFAULT_EXPECT_STATUS,
-        null);
+    return HealthProbes.health(
+        spec.target().healthCheckOrDefault(), spec.healthCheckOrDefault(), address);
   }
 
   private HealthProbe smokeProbe(String address, SmokeCheckSpec smoke) {
-    HealthCheckSpec h = spec.healthCheckOrDefault();
-    return new HealthProbe(
+    return HealthProbes.smoke(
         spec.target().healthCheckOrDefault(),
-        address,
-        smoke.path(),
-        1,
-        Durations.parseOr(h.period(), DEFAULT_PERIOD).toMillis(),
-        healthTimeout().toMillis(),
-        smoke.expectStatusOrDefault(),
-        smoke.expectedBodyFor(spec.version()));
+        spec.healthCheckOrDefault(),
+        smoke,
+        spec.version(),
+        address);
   }
 
   private Duration healthTimeout() {
-    return Durations.parseOr(spec.healthCheckOrDefault().timeout(), DEFAULT_HEALTH_TIMEOUT);
+    return HealthProbes.timeout(spec.healthCheckOrDefault());
   }
 
   private List<InstanceRun> batchMembers(int b) {
@@ -850,58 +938,6 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       out.put(s.name(), s);
     }
     return out;
-  }
-
-  private void event(String by, String action, String detail) {
-    events.add(
-        new RunEvent(
-            Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString(),
-            by,
-            action,
-            detail == null ? "" : detail));
-  }
-
-  /** The innermost message of a failure chain: what actually went wrong, not the wrapper. */
-  private static String describe(TemporalFailure f) {
-    Throwable t = f;
-    while (t.getCause() != null && t instanceof ActivityFailure) {
-      t = t.getCause();
-    }
-    String text = t instanceof ApplicationFailure a ? a.getOriginalMessage() : t.getMessage();
-    String type = failureType(f);
-    return type == null ? text : type + ": " + text;
-  }
-
-  private static String failureType(TemporalFailure f) {
-    Throwable t = f;
-    while (t != null) {
-      if (t instanceof ApplicationFailure a) {
-        return a.getType();
-      }
-      t = t.getCause();
-    }
-    return null;
-  }
-
-  private static String probeText(ProbeResult p) {
-    return p.attempts()
-        + " probe(s), "
-        + p.consecutivePasses()
-        + " passing in a row, last status "
-        + p.lastStatus()
-        + (isBlank(p.lastError()) ? "" : ", " + p.lastError());
-  }
-
-  private static String tail(String output) {
-    if (output == null) {
-      return "";
-    }
-    String s = output.strip();
-    return s.length() <= 300 ? s : "..." + s.substring(s.length() - 300);
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
   }
 
   /**

@@ -2,6 +2,8 @@ package io.bellwether.workflows.rolling;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellwether.workflows.RunTestSupport;
+import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,17 +17,20 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every stored history against the current workflow code. A change that would break runs
  * already in flight (a new activity call, a different order, a removed timer) fails here instead of
- * on a production worker. New histories come from {@link RollingDeploymentWorkflowTest} with {@code
- * -Dbellwether.recordHistories=true}; they are kept in version control on purpose.
+ * on a production worker. New histories come from {@link RollingDeploymentWorkflowTest} and the
+ * blue-green workflow test with {@code -Dbellwether.recordHistories=true}; they are kept in version
+ * control on purpose.
  */
 class ReplayTest {
-  private static final Path HISTORIES = Path.of(RollingDeploymentWorkflowTest.HISTORIES);
+  private static final Path HISTORIES = Path.of(RunTestSupport.HISTORIES);
 
   @Test
-  void theSuccessHistoryIsStored() {
-    assertTrue(
-        Files.isRegularFile(HISTORIES.resolve("rolling-success.json")),
-        "record it with -Dbellwether.recordHistories=true");
+  void theSuccessHistoriesAreStored() {
+    for (String file : List.of("rolling-success.json", "bluegreen-success.json")) {
+      assertTrue(
+          Files.isRegularFile(HISTORIES.resolve(file)),
+          file + ": record it with -Dbellwether.recordHistories=true");
+    }
   }
 
   @TestFactory
@@ -40,7 +45,10 @@ class ReplayTest {
                 DynamicTest.dynamicTest(
                     file.getFileName().toString(),
                     () ->
+                        // Each history names its workflow type; the replayer picks the class.
                         WorkflowReplayer.replayWorkflowExecution(
-                            file.toFile(), RollingDeploymentWorkflowImpl.class)));
+                            file.toFile(),
+                            RollingDeploymentWorkflowImpl.class,
+                            BlueGreenDeploymentWorkflowImpl.class)));
   }
 }

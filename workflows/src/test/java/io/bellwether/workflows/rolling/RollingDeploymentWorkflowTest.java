@@ -1,11 +1,18 @@
 package io.bellwether.workflows.rolling;
 
+import static io.bellwether.workflows.RunTestSupport.assertRefused;
+import static io.bellwether.workflows.RunTestSupport.count;
+import static io.bellwether.workflows.RunTestSupport.find;
+import static io.bellwether.workflows.RunTestSupport.has;
+import static io.bellwether.workflows.RunTestSupport.last;
+import static io.bellwether.workflows.RunTestSupport.newRun;
+import static io.bellwether.workflows.RunTestSupport.recordHistory;
+import static io.bellwether.workflows.RunTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -43,17 +50,13 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +65,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,6 @@ import org.junit.jupiter.api.Timeout;
 // A broken workflow tends to hang (a failing workflow task is retried forever), not to fail.
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RollingDeploymentWorkflowTest {
-  static final String HISTORIES = "src/test/resources/histories";
 
   private final CapturingReporter metrics = new CapturingReporter();
   private Scope metricsScope;
@@ -170,9 +171,9 @@ class RollingDeploymentWorkflowTest {
     assertEquals(2, status.totalBatches());
     assertEquals("ci-bot", status.events().get(0).by());
     assertEquals("started", status.events().get(0).action());
-    assertEquals(2, count(status, "batch-done"));
-    assertEquals("succeeded", last(status).action());
-    recordHistory(spec, "rolling-success.json");
+    assertEquals(2, count(status.events(), "batch-done"));
+    assertEquals("succeeded", last(status.events()).action());
+    recordHistory(client, WorkflowIds.rolling(spec), "rolling-success.json");
 
     closeEnvironment();
     assertEquals(1, metrics.counter(WorkflowMetrics.RUNS_STARTED, Map.of()));
@@ -201,9 +202,9 @@ class RollingDeploymentWorkflowTest {
     assertTrue(pool.callsFor("s1").contains("deploy 1.0.0"));
     assertTrue(pool.callsFor("s3").contains("deploy 1.0.0"));
     RollingStatus status = stub(spec).status();
-    assertTrue(has(status, "instance-failed", "s3"));
-    assertTrue(has(status, "rollback-started", "failureLimit 0"));
-    assertEquals("rolled-back", last(status).action());
+    assertTrue(has(status.events(), "instance-failed", "s3"));
+    assertTrue(has(status.events(), "rollback-started", "failureLimit 0"));
+    assertEquals("rolled-back", last(status.events()).action());
     assertEquals("FAILED", instance(status, "s3").progress());
     assertEquals("RESTORED", instance(status, "s1").progress());
   }
@@ -231,7 +232,7 @@ class RollingDeploymentWorkflowTest {
     RollingStatus status = stub(spec).status();
     assertEquals(Phase.FAILED, status.phase());
     assertTrue(status.message().contains("could not restore"), status.message());
-    assertTrue(has(status, "restore-failed", "s1"));
+    assertTrue(has(status.events(), "restore-failed", "s1"));
   }
 
   @Test
@@ -286,11 +287,11 @@ class RollingDeploymentWorkflowTest {
     assertTrue(s3.indexOf("deploy 1.0.0") > s3.indexOf("deploy 2.0.0"), s3.toString());
     assertTrue(s3.indexOf("READY") > s3.indexOf("deploy 1.0.0"), s3.toString());
     RollingStatus status = stub(spec).status();
-    RunEvent asked = find(status, "rollback", "carol");
+    RunEvent asked = find(status.events(), "rollback", "carol");
     assertEquals("error rate up on the dashboard", asked.detail());
     assertTrue(result.message().contains("error rate up"), result.message());
 
-    recordHistory(spec, "rolling-rollback-signal.json");
+    recordHistory(client, WorkflowIds.rolling(spec), "rolling-rollback-signal.json");
   }
 
   @Test
@@ -331,10 +332,10 @@ class RollingDeploymentWorkflowTest {
     assertEquals(Phase.SUCCEEDED, result.phase());
     assertEquals("2.0.0 READY 100", pool.snapshot().get("s4"));
     RollingStatus status = wf.status();
-    assertEquals("watching the dashboards", find(status, "pause", "alice").detail());
-    assertEquals("dashboards look fine", find(status, "resume", "bob").detail());
+    assertEquals("watching the dashboards", find(status.events(), "pause", "alice").detail());
+    assertEquals("dashboards look fine", find(status.events(), "resume", "bob").detail());
 
-    recordHistory(spec, "rolling-pause-resume.json");
+    recordHistory(client, WorkflowIds.rolling(spec), "rolling-pause-resume.json");
   }
 
   @Test
@@ -350,12 +351,12 @@ class RollingDeploymentWorkflowTest {
     env.sleep(Duration.ofSeconds(31));
     waitUntil(() -> wf.status().phase() == Phase.PAUSED, "the run never paused");
     assertEquals(List.of(), pool.callsFor("s3"));
-    assertEquals("bellwether", find(wf.status(), "pause", "bellwether").by());
+    assertEquals("bellwether", find(wf.status().events(), "pause", "bellwether").by());
     wf.resume(OperatorRequest.of("bob", "next"));
     RollingResult result = WorkflowStub.fromTyped(wf).getResult(RollingResult.class);
 
     assertEquals(Phase.SUCCEEDED, result.phase());
-    assertEquals(1, count(wf.status(), "pause"));
+    assertEquals(1, count(wf.status().events(), "pause"));
   }
 
   @Test
@@ -389,10 +390,10 @@ class RollingDeploymentWorkflowTest {
     }
     RollingStatus status = wf.status();
     assertEquals(Phase.ROLLED_BACK, status.phase());
-    assertTrue(has(status, "cancel", ""));
+    assertTrue(has(status.events(), "cancel", ""));
     assertEquals(List.of(), pool.callsFor("s3"));
 
-    recordHistory(spec, "rolling-cancel.json");
+    recordHistory(client, WorkflowIds.rolling(spec), "rolling-cancel.json");
   }
 
   @Test
@@ -543,8 +544,8 @@ class RollingDeploymentWorkflowTest {
             .count();
     assertEquals(2, accepted, "only the two accepted updates are in history");
     RollingStatus status = wf.status();
-    assertEquals(0, count(status, "refused"), "validators record nothing");
-    assertEquals("bad build", find(status, "rollback", "erin").detail());
+    assertEquals(0, count(status.events(), "refused"), "validators record nothing");
+    assertEquals("bad build", find(status.events(), "rollback", "erin").detail());
   }
 
   @Test
@@ -567,16 +568,16 @@ class RollingDeploymentWorkflowTest {
 
     wf.resume(OperatorRequest.of("gina", "continue"));
     wf.rollback(new OperatorRequest(" ", "no name given"));
-    waitUntil(() -> count(wf.status(), "refused") == 2, "refusals were not recorded");
+    waitUntil(() -> count(wf.status().events(), "refused") == 2, "refusals were not recorded");
     release.countDown();
     RollingResult result = WorkflowStub.fromTyped(wf).getResult(RollingResult.class);
 
     // The refused rollback changed nothing: the run finished normally.
     assertEquals(Phase.SUCCEEDED, result.phase());
     RollingStatus status = wf.status();
-    RunEvent resume = find(status, "refused", "gina");
+    RunEvent resume = find(status.events(), "refused", "gina");
     assertTrue(resume.detail().contains("resume: the run is not paused"), resume.detail());
-    RunEvent anonymous = find(status, "refused", "unknown");
+    RunEvent anonymous = find(status.events(), "refused", "unknown");
     assertTrue(anonymous.detail().contains("rollback: 'by' is required"), anonymous.detail());
   }
 
@@ -616,13 +617,7 @@ class RollingDeploymentWorkflowTest {
   }
 
   private RollingDeploymentWorkflow workflow(RollingDeploymentSpec spec) {
-    return client.newWorkflowStub(
-        RollingDeploymentWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(WorkflowIds.rolling(spec))
-            .setTaskQueue(TaskQueues.BELLWETHER)
-            .setWorkflowExecutionTimeout(Duration.ofHours(6))
-            .build());
+    return newRun(client, RollingDeploymentWorkflow.class, WorkflowIds.rolling(spec));
   }
 
   private RollingDeploymentWorkflow stub(RollingDeploymentSpec spec) {
@@ -634,58 +629,6 @@ class RollingDeploymentWorkflowTest {
     verify(pool.traffic, never()).setServerWeight(anyString(), anyString(), anyString(), anyInt());
     verify(pool.traffic, never()).awaitDrained(anyString(), anyString(), anyString(), anyLong());
     verify(pool.deploy, never()).deploy(anyString(), anyString(), anyString(), anyString());
-  }
-
-  /**
-   * Writes the run's history for the replay test, only when asked:
-   * -Dbellwether.recordHistories=true.
-   */
-  private void recordHistory(RollingDeploymentSpec spec, String file) throws Exception {
-    if (!Boolean.getBoolean("bellwether.recordHistories")) {
-      return;
-    }
-    Path dir = Path.of(HISTORIES);
-    Files.createDirectories(dir);
-    Files.writeString(
-        dir.resolve(file), client.fetchHistory(WorkflowIds.rolling(spec)).toJson(true));
-  }
-
-  private static void assertRefused(Runnable update, String reason) {
-    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class, update::run);
-    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
-    assertTrue(cause.getOriginalMessage().contains(reason), cause.getOriginalMessage());
-  }
-
-  private static void waitUntil(BooleanSupplier condition, String failure)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail(failure);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static long count(RollingStatus status, String action) {
-    return status.events().stream().filter(e -> e.action().equals(action)).count();
-  }
-
-  private static boolean has(RollingStatus status, String action, String detailPart) {
-    return status.events().stream()
-        .anyMatch(e -> e.action().equals(action) && e.detail().contains(detailPart));
-  }
-
-  private static RunEvent find(RollingStatus status, String action, String by) {
-    return status.events().stream()
-        .filter(e -> e.action().equals(action) && e.by().equals(by))
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no " + action + " by " + by + " in " + status.events()));
-  }
-
-  private static RunEvent last(RollingStatus status) {
-    return status.events().get(status.events().size() - 1);
   }
 
   private static InstanceStatus instance(RollingStatus status, String name) {

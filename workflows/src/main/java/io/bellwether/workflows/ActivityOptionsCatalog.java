@@ -1,0 +1,151 @@
+package io.bellwether.workflows;
+
+import io.bellwether.contracts.FailureTypes;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * The timeouts and retry policies every Bellwether workflow gives its activity stubs. Two sets of
+ * retries exist: the forward path gives up fairly soon, so that a broken instance is reported while
+ * someone is still watching; the restore path is patient, because leaving the pool changed (traffic
+ * split, an instance drained or half torn down) is worse than waiting for a router to come back.
+ *
+ * <p>Every option built here waits for an activity to acknowledge cancellation ({@code
+ * WAIT_CANCELLATION_COMPLETED}): when a rollback or cancel interrupts a step, nothing may still be
+ * changing an instance while the restore starts working on it.
+ *
+ * <p>Changing a value here changes what new runs schedule; runs in flight keep what their history
+ * says.
+ */
+public final class ActivityOptionsCatalog {
+  /** A router command takes milliseconds; 10s means the router is stuck, not busy. */
+  public static final Duration ROUTER_CALL = Duration.ofSeconds(10);
+
+  /** Reading a version or the configuration is one short request. */
+  public static final Duration READ_CALL = Duration.ofSeconds(30);
+
+  /**
+   * Room for the activity to report and heartbeat after its own wait has ended (a drain wait, or a
+   * probe after its own timeout has passed).
+   */
+  public static final Duration WAIT_MARGIN = Duration.ofSeconds(30);
+
+  /**
+   * A waiting activity (a drain wait, a probe) heartbeats every few seconds; 10s of silence means
+   * its worker is gone.
+   */
+  public static final Duration WAIT_HEARTBEAT = Duration.ofSeconds(10);
+
+  private ActivityOptionsCatalog() {}
+
+  /** The retry policies of one path: router calls, deployer calls and health probes. */
+  public record Retries(RetryOptions router, RetryOptions deploy, RetryOptions probe) {
+    /**
+     * The forward path. Router calls retry for about half a minute (0.5s doubling to 5s, 10
+     * attempts): long enough to ride out a router reload, short enough to notice a dead one. A
+     * wrong name never heals, so UnknownTarget and InvalidSpec are not retried.
+     */
+    public static Retries forward() {
+      RetryOptions router =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofMillis(500))
+              .setBackoffCoefficient(2)
+              .setMaximumInterval(Duration.ofSeconds(5))
+              .setMaximumAttempts(10)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.INVALID_SPEC)
+              .build();
+      // A failed deployment (or start) is reported as ok=false and judged here; only errors
+      // (worker lost, command could not start or run) are retried, and three tries are enough to
+      // tell a flake from a broken release.
+      RetryOptions deploy =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(2))
+              .setBackoffCoefficient(2)
+              .setMaximumInterval(Duration.ofSeconds(30))
+              .setMaximumAttempts(3)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.DEPLOY_FAILED)
+              .build();
+      // A probe that ran to its timeout has answered; a second attempt only covers a lost worker.
+      RetryOptions probe =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(1))
+              .setMaximumAttempts(2)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET)
+              .build();
+      return new Retries(router, deploy, probe);
+    }
+
+    /**
+     * The restore path: the same timeouts, but retries go on for about a quarter of an hour (1s
+     * doubling to 30s, 40 attempts on the router), because giving up leaves the pool changed:
+     * traffic or instances where they should not be.
+     */
+    public static Retries patient() {
+      RetryOptions router =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(1))
+              .setBackoffCoefficient(2)
+              .setMaximumInterval(Duration.ofSeconds(30))
+              .setMaximumAttempts(40)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.INVALID_SPEC)
+              .build();
+      RetryOptions deploy =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(5))
+              .setBackoffCoefficient(2)
+              .setMaximumInterval(Duration.ofMinutes(1))
+              .setMaximumAttempts(6)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.DEPLOY_FAILED)
+              .build();
+      RetryOptions probe =
+          RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(5))
+              .setMaximumAttempts(3)
+              .setDoNotRetry(FailureTypes.UNKNOWN_TARGET)
+              .build();
+      return new Retries(router, deploy, probe);
+    }
+  }
+
+  /** A router command: {@link #ROUTER_CALL}, router retries, no heartbeat. */
+  public static ActivityOptions routerCall(Retries retries) {
+    return options(ROUTER_CALL, null, retries.router());
+  }
+
+  /** A short read (version, configuration, gate lookups): {@link #READ_CALL}, router retries. */
+  public static ActivityOptions readCall(Retries retries) {
+    return options(READ_CALL, null, retries.router());
+  }
+
+  /**
+   * An activity that waits up to {@code wait} on its own and heartbeats meanwhile: {@code wait}
+   * plus {@link #WAIT_MARGIN}, with a {@link #WAIT_HEARTBEAT} heartbeat timeout.
+   */
+  public static ActivityOptions waitCall(Duration wait, RetryOptions retry) {
+    return options(wait.plus(WAIT_MARGIN), WAIT_HEARTBEAT, retry);
+  }
+
+  /** A health or smoke probe bounded by {@code healthTimeout}, with probe retries. */
+  public static ActivityOptions probeCall(Retries retries, Duration healthTimeout) {
+    return waitCall(healthTimeout, retries.probe());
+  }
+
+  /**
+   * Options with a start-to-close timeout, a retry policy and, when {@code heartbeat} is not null,
+   * a heartbeat timeout; cancellation always waits for the activity to acknowledge it.
+   */
+  public static ActivityOptions options(
+      Duration startToClose, Duration heartbeat, RetryOptions retry) {
+    ActivityOptions.Builder b =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(startToClose)
+            .setRetryOptions(retry)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    if (heartbeat != null) {
+      b.setHeartbeatTimeout(heartbeat);
+    }
+    return b.build();
+  }
+}
