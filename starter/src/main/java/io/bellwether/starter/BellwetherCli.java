@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
     name = "bellwether",
     mixinStandardHelpOptions = true,
     version = "bellwether 0.1.0",
-    description = "Rolling deployments as durable Temporal workflows.",
+    description = "Rolling and blue-green deployments as durable Temporal workflows.",
     subcommands = {
       UpCommand.class,
       DownCommand.class,
@@ -28,6 +28,9 @@ import picocli.CommandLine.ScopeType;
       ControlCommand.Pause.class,
       ControlCommand.Resume.class,
       ControlCommand.Rollback.class,
+      ControlCommand.Approve.class,
+      ControlCommand.Reject.class,
+      ControlCommand.Promote.class,
       ListCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -1,15 +1,21 @@
 package io.bellwether.starter;
 
+import io.bellwether.activities.identity.Attestations;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
-import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.starter.sandbox.RepoHome;
+import io.bellwether.starter.sandbox.Sandbox;
+import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,33 +24,56 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * Operator controls. They use the workflow's updates, not its signals, so the operator sees the
- * answer, or why the run refused (finished, already rolling back, not paused).
+ * Operator controls, for every workflow type: they share names ({@code OperatorControls}). They use
+ * the workflow's updates, not its signals, so the operator sees the answer, or why the run refused
+ * (finished, not an approver, self-approval, no gate open, not paused).
  */
 abstract class ControlCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "Workflow id, such as rolling-web-2.0.0.")
+  @Parameters(index = "0", paramLabel = "ID", description = "Workflow id, such as rolling-web-2.0.0 or bluegreen-shop-2.0.0.")
   String id;
 
   @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; kept in the audit trail.")
   String reason;
 
-  @Option(names = "--by", paramLabel = "NAME", description = "Who asks (default: $USER, else the login name).")
+  @Option(
+      names = "--by",
+      paramLabel = "NAME",
+      description = "Who asks (default: $USER, else the login name). Self-declared unless --attest.")
   String by;
 
+  @Option(
+      names = "--attest",
+      description = {
+        "Sign an attestation for --by with the sandbox's identity key, for gates that require a",
+        "verified identity. Whoever can read the key file stands in for an authenticated path."
+      })
+  boolean attest;
+
+  @Option(names = "--dir", description = "Sandbox directory holding the identity key, for --attest (default: <checkout>/.bellwether/sandbox).")
+  Path dir;
+
+  /** The action's name, as the workflow's audit trail and attestations call it. */
   abstract String action();
 
-  abstract ControlResponse send(RollingDeploymentWorkflow run, OperatorRequest request);
+  /** The update that carries the action: {@code <action>Update}. */
+  final String updateName() {
+    return action() + "Update";
+  }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RollingDeploymentWorkflow run = root.client().newWorkflowStub(RollingDeploymentWorkflow.class, id);
+    String who = BellwetherCli.operator(by);
+    String attestation = attest ? attestation(who, Instant.now()) : null;
+    // Untyped: the update names are the same for every workflow type, so one command serves all.
+    WorkflowStub run = root.client().newUntypedWorkflowStub(id);
     try {
-      ControlResponse r = send(run, OperatorRequest.of(BellwetherCli.operator(by), reason));
+      ControlResponse r =
+          run.update(updateName(), ControlResponse.class, new OperatorRequest(who, reason, attestation));
       out.println(action() + " accepted by " + id + ": " + r.message() + " (phase " + r.phase()
           + (r.paused() ? ", paused" : "") + ")");
       out.flush();
@@ -64,6 +93,16 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A token attesting that {@code who} asks for this action on this run, signed with the sandbox's
+   * identity key. The key is read from its file and goes nowhere else.
+   */
+  String attestation(String who, Instant now) throws IOException {
+    Path d = dir != null ? BellwetherCli.callerPath(dir) : SandboxOptions.defaultDir(RepoHome.locate());
+    Sandbox.IdentityKey key = Sandbox.load(d).identityKey();
+    return Attestations.issue(key.keyId(), key.secret(), who, id, action(), now);
+  }
+
   static String refusal(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof ApplicationFailure af) {
@@ -79,42 +118,58 @@ abstract class ControlCommand implements Callable<Integer> {
 
   private abstract static class Simple extends ControlCommand {
     private final String action;
-    private final BiFunction<RollingDeploymentWorkflow, OperatorRequest, ControlResponse> update;
 
-    Simple(String action, BiFunction<RollingDeploymentWorkflow, OperatorRequest, ControlResponse> update) {
+    Simple(String action) {
       this.action = action;
-      this.update = update;
     }
 
     @Override
     String action() {
       return action;
     }
-
-    @Override
-    ControlResponse send(RollingDeploymentWorkflow run, OperatorRequest request) {
-      return update.apply(run, request);
-    }
   }
 
-  @Command(name = "pause", description = "Hold the run before its next batch.")
+  @Command(name = "pause", description = "Hold the run at its next safe point (between batches or traffic steps).")
   static final class Pause extends Simple {
     Pause() {
-      super("pause", RollingDeploymentWorkflow::pauseUpdate);
+      super("pause");
     }
   }
 
   @Command(name = "resume", description = "Continue a paused run.")
   static final class Resume extends Simple {
     Resume() {
-      super("resume", RollingDeploymentWorkflow::resumeUpdate);
+      super("resume");
     }
   }
 
-  @Command(name = "rollback", description = "Stop the run and restore every instance it touched.")
+  @Command(
+      name = "rollback",
+      description = "Stop the run and put back what it changed (blue-green after the switch: all traffic back to blue).")
   static final class Rollback extends Simple {
     Rollback() {
-      super("rollback", RollingDeploymentWorkflow::rollbackUpdate);
+      super("rollback");
+    }
+  }
+
+  @Command(name = "approve", description = "Approve the run's open gate.")
+  static final class Approve extends Simple {
+    Approve() {
+      super("approve");
+    }
+  }
+
+  @Command(name = "reject", description = "Reject the run's open gate: the run aborts or rolls back what it changed.")
+  static final class Reject extends Simple {
+    Reject() {
+      super("reject");
+    }
+  }
+
+  @Command(name = "promote", description = "Skip the current wait (bake time, pause, traffic step, watch window).")
+  static final class Promote extends Simple {
+    Promote() {
+      super("promote");
     }
   }
 }

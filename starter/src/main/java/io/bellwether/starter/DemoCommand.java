@@ -1,11 +1,17 @@
 package io.bellwether.starter;
 
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.gate.GateStatus;
+import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.starter.demo.DemoSpecs;
 import io.bellwether.starter.demo.DemoSummary;
+import io.bellwether.starter.follow.ProgressView;
 import io.bellwether.starter.follow.RunFollower;
 import io.bellwether.starter.follow.RunOutcome;
 import io.bellwether.starter.follow.RunWatcher;
@@ -14,6 +20,7 @@ import io.bellwether.starter.sandbox.Sandbox;
 import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +36,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether demo}: a sandbox under steady load, a good rolling upgrade that succeeds, a
- * bad one that rolls back, and a summary of what users would have seen. The sandbox always goes
+ * bad one that rolls back, a blue-green release of the shop pool through an approval gate that the
+ * demo opens with a signal, and a summary of what users would have seen. The sandbox always goes
  * down at the end, also on failure or Ctrl-C.
  */
 @Command(
     name = "demo",
-    description = "Sandbox + load + a good upgrade (succeeds) + a bad one (rolls back), then down.",
-    footer = {"", "Exit code 0 when the good run succeeded, the bad one rolled back and no request failed."})
+    description = "Sandbox + load + a good rolling upgrade (succeeds) + a bad one (rolls back)"
+        + " + a gated blue-green release (approved by signal), then down.",
+    footer = {"", "Exit code 0 when every run ended as expected and no request failed."})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -61,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
   private final Object lock = new Object();
   private Sandbox sandbox;
   private LoadGenerator load;
+  private LoadGenerator shopLoad;
   private boolean finished;
 
   @Override
@@ -114,14 +124,19 @@ final class DemoCommand implements Callable<Integer> {
       lg.stop();
       LoadGenerator.Counts total = lg.snapshot().minus(begin);
 
+      LoadGenerator.Counts shop = blueGreen(out, client, s, runs);
+
+      List<String> sampleErrors = new ArrayList<>(total.sampleErrors());
+      sampleErrors.addAll(shop.sampleErrors());
       DemoSummary summary =
-          new DemoSummary(runs, total.sent(), total.failed(), total.sampleErrors());
+          new DemoSummary(
+              runs, total.sent() + shop.sent(), total.failed() + shop.failed(), sampleErrors);
       out.println();
       out.println("== summary");
       out.println(summary.table());
-      if (!total.sampleErrors().isEmpty()) {
+      if (!sampleErrors.isEmpty()) {
         out.println("sample failures:");
-        total.sampleErrors().forEach(e -> out.println("  " + e));
+        sampleErrors.forEach(e -> out.println("  " + e));
       }
       if (summaryJson != null) {
         Path summaryFile = BellwetherCli.callerPath(summaryJson);
@@ -166,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
             WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
     WorkflowClient.start(stub::run, rolling);
     RunOutcome outcome =
-        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault()));
+        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
     LoadGenerator.Counts during = lg.snapshot().minus(before);
     DeployCommand.printOutcome(out, outcome);
     out.println("   traffic during the run: " + LoadGenerator.describe(during));
@@ -182,6 +197,92 @@ final class DemoCommand implements Callable<Integer> {
         during.failed(),
         during.okByVersion(),
         outcome.message());
+  }
+
+  /**
+   * The blue-green release of pool shop under its own load, through the gate: once the gate is
+   * open, the demo approves as a release manager through the {@code approve} signal, the same one
+   * {@code temporal workflow signal} sends. Returns the shop traffic from the warm-up's end to one
+   * second after the run.
+   */
+  private LoadGenerator.Counts blueGreen(
+      PrintWriter out, WorkflowClient client, Sandbox s, List<DemoSummary.Run> runs) throws InterruptedException {
+    BlueGreenDeploymentSpec bg = DemoSpecs.blueGreen();
+    String id = WorkflowIds.blueGreen(bg);
+    out.println();
+    out.println("== a blue-green release of " + bg.service() + ", " + s.poolVersion() + " -> " + bg.version()
+        + ", gated for " + Sandbox.APPROVER_GROUP + ": " + id);
+    out.println("   steady load: " + rate + " req/s through " + s.shopFrontendUrl());
+    out.flush();
+    LoadGenerator lg = new LoadGenerator(s.shopFrontendUrl(), rate, postShare);
+    synchronized (lock) {
+      shopLoad = lg;
+    }
+    lg.start();
+    LoadGenerator.Counts warm = awaitTraffic(lg);
+    out.println("   warm-up: " + LoadGenerator.describe(warm));
+    out.flush();
+    LoadGenerator.Counts before = lg.snapshot();
+    BlueGreenDeploymentWorkflow stub =
+        client.newWorkflowStub(
+            BlueGreenDeploymentWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    WorkflowClient.start(stub::run, bg);
+    RunFollower follower = new RunFollower(out, root.tty(), ZoneId.systemDefault(), id);
+    Thread approver = new Thread(() -> approveWhenOpen(client, id, follower), "bellwether-demo-approver");
+    approver.setDaemon(true);
+    approver.start();
+    RunOutcome outcome = new RunWatcher(client).followBlueGreen(id, follower);
+    approver.interrupt();
+    approver.join(2_000);
+    // One more second shows green (or blue, after a failure) serving alone.
+    Thread.sleep(1_000);
+    LoadGenerator.Counts during = lg.snapshot().minus(before);
+    lg.stop();
+    DeployCommand.printOutcome(out, outcome);
+    out.println("   traffic during the run: " + LoadGenerator.describe(during));
+    out.flush();
+    runs.add(new DemoSummary.Run(
+        id,
+        s.poolVersion(),
+        bg.version(),
+        RunOutcome.SUCCEEDED,
+        outcome.outcome(),
+        outcome.elapsed().toMillis(),
+        during.sent(),
+        during.failed(),
+        during.okByVersion(),
+        outcome.message()));
+    return during;
+  }
+
+  /** Waits for the run's gate to open, then approves through the signal, as a chat bot would. */
+  private static void approveWhenOpen(WorkflowClient client, String id, RunFollower follower) {
+    WorkflowStub run = client.newUntypedWorkflowStub(id);
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+      try {
+        BlueGreenStatus st = run.query("status", BlueGreenStatus.class);
+        if (st.phase() != null && st.phase().isFinal()) {
+          return;
+        }
+        GateStatus gate = st.gate();
+        if (gate != null && ProgressView.GATE_OPEN.equals(gate.state())) {
+          follower.note("demo: the gate is open; " + DemoSpecs.BLUE_GREEN_APPROVER
+              + " approves it with the 'approve' signal");
+          run.signal("approve", new OperatorRequest(DemoSpecs.BLUE_GREEN_APPROVER,
+              "demo: green passed health and smoke checks"));
+          return;
+        }
+      } catch (RuntimeException e) {
+        // No status yet (the first workflow task has not run); ask again.
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** Waits until traffic flows through HAProxy, so a broken sandbox fails before any run. */
@@ -202,6 +303,7 @@ final class DemoCommand implements Callable<Integer> {
   private void tearDown(Path sandboxDir, boolean fromHook) {
     Sandbox s;
     LoadGenerator lg;
+    LoadGenerator shop;
     synchronized (lock) {
       if (finished) {
         return;
@@ -209,9 +311,13 @@ final class DemoCommand implements Callable<Integer> {
       finished = true;
       s = sandbox;
       lg = load;
+      shop = shopLoad;
     }
     if (lg != null) {
       lg.close();
+    }
+    if (shop != null) {
+      shop.close();
     }
     try {
       if (s != null) {

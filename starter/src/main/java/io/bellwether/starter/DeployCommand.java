@@ -1,6 +1,8 @@
 package io.bellwether.starter;
 
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
@@ -18,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,13 +28,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code bellwether deploy -f spec.yaml}: starts a rolling deployment and follows it. */
+/**
+ * {@code bellwether deploy -f spec.yaml}: starts the run the spec's {@code kind} names
+ * (RollingDeployment when absent, or BlueGreenDeployment) and follows it.
+ */
 @Command(
     name = "deploy",
-    description = "Start a RollingDeployment from a spec file and follow it.",
+    description = "Start a RollingDeployment or BlueGreenDeployment (by the spec's kind) and follow it.",
     footer = {
       "",
-      "Exit codes: 0 succeeded; 1 rolled back, failed or canceled; 2 invalid spec;",
+      "Exit codes: 0 succeeded; 1 rolled back, aborted, failed or canceled; 2 invalid spec;",
       "3 a run with the same id is already running."
     })
 final class DeployCommand implements Callable<Integer> {
@@ -65,6 +71,21 @@ final class DeployCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    String kind;
+    try {
+      kind = SpecLoader.kindOf(text);
+    } catch (InvalidSpecException e) {
+      printViolations(err, file.toString(), e);
+      return 2;
+    }
+    if (SpecLoader.KIND_BLUE_GREEN.equals(kind)) {
+      return blueGreen(file, text, out, err);
+    }
+    if (!SpecLoader.KIND_ROLLING.equals(kind)) {
+      printViolations(err, file.toString(), new InvalidSpecException(List.of(new Violation("kind",
+          "must be " + SpecLoader.KIND_ROLLING + " or " + SpecLoader.KIND_BLUE_GREEN + ", got '" + kind + "'"))));
+      return 2;
+    }
     RollingDeploymentSpec rolling;
     try {
       rolling = SpecLoader.rolling(text);
@@ -86,7 +107,43 @@ final class DeployCommand implements Callable<Integer> {
       return 0;
     }
     RunOutcome outcome =
-        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault()));
+        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+    printOutcome(out, outcome);
+    return outcome.exitCode();
+  }
+
+  private int blueGreen(Path file, String text, PrintWriter out, PrintWriter err) {
+    BlueGreenDeploymentSpec bg;
+    try {
+      bg = SpecLoader.blueGreen(text);
+    } catch (InvalidSpecException e) {
+      printViolations(err, file.toString(), e);
+      return 2;
+    }
+    bg = withRequester(bg, BellwetherCli.operator(by));
+    WorkflowClient client = root.client();
+    String id = WorkflowIds.blueGreen(bg);
+    BlueGreenDeploymentWorkflow stub =
+        client.newWorkflowStub(
+            BlueGreenDeploymentWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    try {
+      WorkflowClient.start(stub::run, bg);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      err.println(id + " is already running; see: bellwether status " + id + statusHint());
+      err.flush();
+      return EXIT_ALREADY_RUNNING;
+    }
+    out.println("started " + id + " (" + bg.service() + " -> " + bg.version() + ", blue-green in pool "
+        + bg.target().pool() + ") on " + root.temporal());
+    out.flush();
+    if (noFollow) {
+      out.println("follow it with: bellwether status " + id + statusHint());
+      out.flush();
+      return 0;
+    }
+    RunOutcome outcome =
+        new RunWatcher(client).followBlueGreen(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
     printOutcome(out, outcome);
     return outcome.exitCode();
   }
@@ -120,7 +177,17 @@ final class DeployCommand implements Callable<Integer> {
     }
     return new RollingDeploymentSpec(
         s.service(), s.version(), s.target(), s.instances(), s.strategy(), s.drainTimeout(),
-        s.healthCheck(), s.smokeCheck(), who);
+        s.healthCheck(), s.smokeCheck(), who, s.approvalAfterFirstBatch(), s.unknownFields());
+  }
+
+  /** The blue-green spec with {@code requestedBy} filled in, unless it names one. */
+  static BlueGreenDeploymentSpec withRequester(BlueGreenDeploymentSpec s, String who) {
+    if (s.requestedBy() != null && !s.requestedBy().isBlank()) {
+      return s;
+    }
+    return new BlueGreenDeploymentSpec(
+        s.service(), s.version(), s.target(), s.replicas(), s.healthCheck(), s.smokeCheck(),
+        s.preview(), s.approval(), s.trafficShift(), s.watchWindow(), s.blueRetention(), who);
   }
 
   static void printViolations(PrintWriter err, String source, InvalidSpecException e) {
@@ -145,6 +212,11 @@ final class DeployCommand implements Callable<Integer> {
       if (o.result().failed() != null && !o.result().failed().isEmpty()) {
         out.println("  failed:   " + String.join(", ", o.result().failed()));
       }
+    }
+    if (o.blueGreen() != null) {
+      out.println("  live backend " + o.blueGreen().liveBackend() + ", green traffic "
+          + o.blueGreen().greenTrafficPercent() + "%, blue "
+          + (o.blueGreen().blueDecommissioned() ? "decommissioned" : "kept"));
     }
     out.flush();
   }

@@ -2,6 +2,7 @@ package io.bellwether.starter;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,17 +23,21 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code bellwether list}: the namespace's RollingDeployment runs, newest first. */
-@Command(name = "list", description = "List RollingDeployment runs, open and closed.")
+/** {@code bellwether list}: the namespace's Bellwether runs of every type, newest first. */
+@Command(name = "list", description = "List RollingDeployment and BlueGreenDeployment runs, open and closed.")
 final class ListCommand implements Callable<Integer> {
-  static final String QUERY = "WorkflowType='" + RollingDeploymentWorkflow.TYPE + "'";
+  static final List<String> TYPES = List.of(RollingDeploymentWorkflow.TYPE, BlueGreenDeploymentWorkflow.TYPE);
+  static final String QUERY =
+      String.join(" OR ", TYPES.stream().map(t -> "WorkflowType='" + t + "'").toList());
   private static final int PAGE = 200;
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -63,7 +68,7 @@ final class ListCommand implements Callable<Integer> {
       out.println(row(i, ZoneId.systemDefault()));
     }
     if (runs.isEmpty()) {
-      out.println("(no " + RollingDeploymentWorkflow.TYPE + " runs in namespace " + ns + ")");
+      out.println("(no " + String.join(" or ", TYPES) + " runs in namespace " + ns + ")");
     }
     out.flush();
     return 0;
@@ -100,7 +105,21 @@ final class ListCommand implements Callable<Integer> {
             .setEarliestTime(Timestamp.newBuilder().setSeconds(0))
             .setLatestTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond() + 86_400))
             .build();
-    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(RollingDeploymentWorkflow.TYPE).build();
+    // The legacy listing filters by one type at a time, and the embedded server ignores the
+    // filter for open runs: keep each run once, and only runs of our types.
+    Map<String, WorkflowExecutionInfo> byRun = new LinkedHashMap<>();
+    for (String name : TYPES) {
+      for (WorkflowExecutionInfo i : legacy(rpc, ns, window, WorkflowTypeFilter.newBuilder().setName(name).build())) {
+        if (TYPES.contains(i.getType().getName())) {
+          byRun.putIfAbsent(i.getExecution().getWorkflowId() + "/" + i.getExecution().getRunId(), i);
+        }
+      }
+    }
+    return new ArrayList<>(byRun.values());
+  }
+
+  private static List<WorkflowExecutionInfo> legacy(
+      WorkflowServiceBlockingStub rpc, String ns, StartTimeFilter window, WorkflowTypeFilter type) {
     List<WorkflowExecutionInfo> all = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {

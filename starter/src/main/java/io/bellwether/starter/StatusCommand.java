@@ -2,15 +2,21 @@ package io.bellwether.starter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.gate.GateDecision;
+import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.InstanceStatus;
-import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import io.bellwether.starter.follow.ProgressView;
+import io.bellwether.starter.follow.RunWatcher;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,8 +26,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code bellwether status ID}: the run's status query, also for finished runs. */
-@Command(name = "status", description = "Show a run: phase, batch, instances and the audit trail.")
+/**
+ * {@code bellwether status ID}: the run's status query, also for finished runs, for rolling and
+ * blue-green runs alike (the server's description of the run gives its type).
+ */
+@Command(name = "status", description = "Show a run: phase, progress, instances, its gate and the audit trail.")
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -38,11 +47,15 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    WorkflowStub stub =
-        root.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.of(RollingDeploymentWorkflow.TYPE));
-    RollingStatus s;
+    WorkflowClient client = root.client();
+    Object s;
     try {
-      s = stub.query("status", RollingStatus.class);
+      // The type decides the shape of the answer; the server knows it for any run it has.
+      String type = RunWatcher.typeOf(client, id);
+      WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.of(type));
+      s = BlueGreenDeploymentWorkflow.TYPE.equals(type)
+          ? stub.query("status", BlueGreenStatus.class)
+          : stub.query("status", RollingStatus.class);
     } catch (WorkflowNotFoundException e) {
       err.println("no run " + id + " in namespace " + root.namespace() + " on " + root.temporal());
       err.flush();
@@ -50,11 +63,72 @@ final class StatusCommand implements Callable<Integer> {
     }
     if (json) {
       out.println(JSON.writeValueAsString(s));
+    } else if (s instanceof BlueGreenStatus bg) {
+      print(out, id, bg, ZoneId.systemDefault());
     } else {
-      print(out, id, s, ZoneId.systemDefault());
+      print(out, id, (RollingStatus) s, ZoneId.systemDefault());
     }
     out.flush();
     return 0;
+  }
+
+  static void print(PrintWriter out, String id, BlueGreenStatus s, ZoneId zone) {
+    out.println(id + "  " + s.service() + " -> " + s.version() + "  " + s.phase()
+        + (s.paused() ? "  (paused)" : ""));
+    out.println("  " + ProgressView.line(s));
+    out.println("  blue " + s.blueBackend() + ", green " + s.greenBackend() + ", " + s.greenTrafficPercent()
+        + "% of traffic on green, " + s.instancesRunning() + " instance(s) running"
+        + (s.previewOn() ? ", preview route on" : ""));
+    if (s.message() != null && !s.message().isBlank()) {
+      out.println("  " + s.message());
+    }
+    out.println();
+    out.println(String.format("  %-6s %-18s %-22s %-10s %-6s %s", "POOL", "INSTANCE", "ADDRESS", "VERSION", "STATE", "PROGRESS"));
+    instances(out, "blue", s.blue());
+    instances(out, "green", s.green());
+    gate(out, id, s.gate(), zone);
+    events(out, s.events(), zone);
+  }
+
+  private static void instances(PrintWriter out, String pool, List<InstanceStatus> list) {
+    if (list == null) {
+      return;
+    }
+    for (InstanceStatus i : list) {
+      out.println(String.format("  %-6s %-18s %-22s %-10s %-6s %s%s", pool, i.name(), i.address(), i.version(),
+          i.state(), i.progress(), i.message() == null || i.message().isBlank() ? "" : "  " + i.message()));
+    }
+  }
+
+  /** The gate and its audit trail: every decision offered, accepted or refused, and why. */
+  static void gate(PrintWriter out, String id, GateStatus g, ZoneId zone) {
+    if (g == null) {
+      return;
+    }
+    out.println();
+    out.println("  gate " + g.name() + ": " + g.state() + ", approvals " + (g.approvals() == null ? 0 : g.approvals().size())
+        + "/" + g.requiredApprovals() + (g.approvals() == null || g.approvals().isEmpty() ? "" : " (" + String.join(", ", g.approvals()) + ")")
+        + ", approvers " + (g.approvers() == null ? "[]" : g.approvers())
+        + (g.requireVerifiedIdentity() ? ", verified identity required" : "")
+        + (g.allowSelfApproval() ? "" : ", four-eyes"));
+    ProgressView.gateHint(id, g, zone).forEach(l -> out.println("  " + l));
+    if (g.decisions() != null) {
+      for (GateDecision d : g.decisions()) {
+        out.println(String.format("    %s  %-7s %-12s via %-7s %s%s  %s",
+            ProgressView.clock(d.time(), zone), d.action(), d.by(), d.channel(),
+            d.accepted() ? "accepted" : "REFUSED: " + d.refusal(),
+            d.verified() ? " (verified)" : "", d.reason() == null ? "" : d.reason()).stripTrailing());
+      }
+    }
+  }
+
+  private static void events(PrintWriter out, List<RunEvent> events, ZoneId zone) {
+    if (events != null && !events.isEmpty()) {
+      out.println();
+      for (RunEvent e : events) {
+        out.println("  " + ProgressView.event(e, zone));
+      }
+    }
   }
 
   static void print(PrintWriter out, String id, RollingStatus s, ZoneId zone) {
@@ -74,11 +148,7 @@ final class StatusCommand implements Callable<Integer> {
             i.progress(), i.message() == null || i.message().isBlank() ? "" : "  " + i.message()));
       }
     }
-    if (s.events() != null && !s.events().isEmpty()) {
-      out.println();
-      for (RunEvent e : s.events()) {
-        out.println("  " + ProgressView.event(e, zone));
-      }
-    }
+    gate(out, id, s.gate(), zone);
+    events(out, s.events(), zone);
   }
 }

@@ -5,6 +5,7 @@ import io.bellwether.starter.sandbox.SandboxOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bellwether up}: starts the local sandbox and leaves it running. */
-@Command(name = "up", description = "Start a local sandbox: Temporal, demo-app instances, HAProxy, a worker.")
+@Command(
+    name = "up",
+    description = "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web and blue-green pool shop), a worker.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -86,6 +89,8 @@ final class UpCommand implements Callable<Integer> {
     String temporalFlag = temporalPort == 7233 ? "" : " --temporal " + sandbox.temporalTarget();
     out.println("Deploy with:  ./bellwether deploy -f examples/rolling-web.yaml" + temporalFlag);
     out.println("Watch with:   ./bellwether status rolling-web-2.0.0" + temporalFlag);
+    out.println("Blue-green:   ./bellwether deploy -f examples/bluegreen-shop.yaml" + temporalFlag
+        + "   (then: ./bellwether approve bluegreen-shop-2.0.0 --by alice --reason ...)");
     out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));
     out.flush();
     return 0;
@@ -99,6 +104,15 @@ final class UpCommand implements Callable<Integer> {
     out.println("  HAProxy admin      " + s.routerRuntimeApi());
     out.println("  backend " + s.backend() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "):");
     s.instances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.startVersion()));
+    out.println("  shop frontend      " + s.shopFrontendUrl() + "   (blue-green pool " + s.pool() + ")");
+    List<String> backends = s.poolBackends();
+    out.println("  pool " + s.pool() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "): backends "
+        + String.join(", ", backends) + " of " + s.poolSlots() + " slots, map " + s.poolMapFile());
+    out.println("    live " + backends.get(0) + " (blue):");
+    s.poolInstances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.poolVersion()));
+    out.println("    idle " + backends.get(1) + " (green goes here)");
+    out.println("  approvers          " + Sandbox.APPROVER_GROUP + ": " + String.join(", ", Sandbox.APPROVERS)
+        + "; identity key '" + Sandbox.IDENTITY_KEY_ID + "' kept in " + s.dir().resolve("identity") + " (for --attest)");
     out.flush();
   }
 }

@@ -1,8 +1,10 @@
 package io.bellwether.worker;
 
+import io.bellwether.activities.config.ApproversConfig;
 import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
+import io.bellwether.activities.config.IdentityConfig;
 import io.bellwether.activities.config.RouterConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,29 +14,41 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The worker's {@code bellwether.*} settings: how to reach Temporal, and the named routers,
- * deployers and health checks that specs may refer to.
+ * deployers, health checks, approver groups and identity keys that specs may refer to.
+ *
+ * <p>Secrets (the Temporal API key, identity keys) are bound here but never printed: {@link
+ * #toString()} of every part that holds one names the keys only.
  *
  * @param temporal connection to Temporal
- * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}}
- * @param deployers {@code bellwether.deployers.<name>.{type,command,version-command,work-dir,timeout}}
+ * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}} and
+ *     blue-green pools {@code bellwether.routers.<name>.pools.<pool>.{backends,map-file,state-file}}
+ * @param deployers {@code bellwether.deployers.<name>.{type,command,version-command,work-dir,timeout,
+ *     provision-command,decommission-command}}
  * @param healthChecks {@code bellwether.health-checks.<name>.{type,scheme,request-timeout}}
+ * @param approvers {@code bellwether.approvers.groups.<group>: [user, ...]}
+ * @param identity {@code bellwether.identity.keys.<keyId>: secret} and {@code
+ *     bellwether.identity.max-age}
  */
 @ConfigurationProperties("bellwether")
 public record BellwetherProperties(
     @DefaultValue Temporal temporal,
     Map<String, RouterConfig> routers,
     Map<String, DeployerConfig> deployers,
-    Map<String, HealthCheckConfig> healthChecks) {
+    Map<String, HealthCheckConfig> healthChecks,
+    ApproversConfig approvers,
+    IdentityConfig identity) {
 
   public BellwetherProperties {
     routers = routers == null ? Map.of() : routers;
     deployers = deployers == null ? Map.of() : deployers;
     healthChecks = healthChecks == null ? Map.of() : healthChecks;
+    approvers = approvers == null ? new ApproversConfig(null) : approvers;
+    identity = identity == null ? new IdentityConfig(null, null) : identity;
   }
 
   /** The part the activities module builds its adapters from. */
   public BellwetherConfig toConfig() {
-    return new BellwetherConfig(routers, deployers, healthChecks);
+    return new BellwetherConfig(routers, deployers, healthChecks, approvers, identity);
   }
 
   /**
@@ -56,6 +70,14 @@ public record BellwetherProperties(
       @DefaultValue Tls tls,
       Boolean stickyExecution,
       @DefaultValue("7233") int embeddedPort) {
+
+    // The API key is a credential: a printed configuration shows whether one is set, not what.
+    @Override
+    public String toString() {
+      return "Temporal[address=" + address + ", namespace=" + namespace + ", apiKey="
+          + (hasApiKey() ? "(set)" : "(none)") + ", tls=" + tls + ", stickyExecution="
+          + stickyExecution + ", embeddedPort=" + embeddedPort + "]";
+    }
 
     /** Whether this worker runs the Temporal server itself (no address configured). */
     public boolean embedded() {

@@ -2,6 +2,7 @@ package io.bellwether.worker;
 
 import io.bellwether.activities.BellwetherActivities;
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
 import io.bellwether.workflows.rolling.RollingDeploymentWorkflowImpl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -149,7 +150,7 @@ public class WorkerConfiguration {
   }
 
   /**
-   * Registers the workflow and the activity objects on the starter's worker for the {@code
+   * Registers the workflows and the activity objects on the starter's worker for the {@code
    * bellwether} queue. The activity objects come from the activities module, not from Spring
    * component scanning, so they are registered here; the starter starts the factory once the
    * application is ready, after every bean exists.
@@ -162,11 +163,13 @@ public class WorkerConfiguration {
       BellwetherProperties properties) {
     workers.getWorkers();
     Worker worker = workers.getWorkerFactory().getWorker(TaskQueues.BELLWETHER);
-    worker.registerWorkflowImplementationTypes(RollingDeploymentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RollingDeploymentWorkflowImpl.class, BlueGreenDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.objects().toArray());
     log.info(
         "Bellwether worker, {} mode: Temporal {}{}, namespace {}, task queue {}, sticky execution"
-            + " {}; routers {}, deployers {}, health checks {}",
+            + " {}; routers {}, pools {}, deployers {}, health checks {}, approver groups {},"
+            + " identity keys {}",
         connection.isEmbedded() ? "embedded" : "cluster",
         connection.target(),
         connection.isEmbedded() ? " (in-process server)" : "",
@@ -174,9 +177,21 @@ public class WorkerConfiguration {
         TaskQueues.BELLWETHER,
         properties.temporal().stickyExecutionOrDefault() ? "on" : "off",
         new TreeSet<>(properties.routers().keySet()),
+        pools(properties),
         new TreeSet<>(properties.deployers().keySet()),
-        new TreeSet<>(properties.healthChecks().keySet()));
+        new TreeSet<>(properties.healthChecks().keySet()),
+        new TreeSet<>(properties.approvers().groups().keySet()),
+        // Key ids only: the secrets never reach a log.
+        new TreeSet<>(properties.identity().keys().keySet()));
     return new BellwetherWorkerRegistration(worker);
+  }
+
+  /** {@code router/pool} for every configured blue-green pool, sorted. */
+  static TreeSet<String> pools(BellwetherProperties properties) {
+    TreeSet<String> out = new TreeSet<>();
+    properties.routers().forEach(
+        (router, config) -> config.pools().keySet().forEach(pool -> out.add(router + "/" + pool)));
+    return out;
   }
 
   /** The worker on the {@code bellwether} queue, with everything registered. */

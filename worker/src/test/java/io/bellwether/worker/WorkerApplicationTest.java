@@ -127,6 +127,40 @@ class WorkerApplicationTest {
   }
 
   @Test
+  void aBlueGreenDeploymentByTypeNameWithBadFieldsFailsWithEveryProblem() throws IOException {
+    // Plain JSON, as `temporal workflow start --type BlueGreenDeployment --input ...` sends it.
+    String spec =
+        """
+        {"service": "shop", "version": "2.0 beta", "colour": "green",
+         "target": {"router": "no-such-router", "pool": "shop", "deployer": "web"},
+         "replicas": 0,
+         "trafficShift": {"steps": [50, 20]},
+         "approval": {"approverGroups": ["release-managers"], "onTimeout": "shrug"},
+         "watchWindow": "soon",
+         "blueRetention": {"mode": "recycle"}}
+        """;
+    String workflowId = start("BlueGreenDeployment", spec);
+    ApplicationFailure failure = resultFailure(workflowId);
+
+    assertEquals(FailureTypes.INVALID_SPEC, failure.getType());
+    assertTrue(failure.isNonRetryable());
+    String message = failure.getOriginalMessage();
+    for (String field :
+        List.of(
+            "colour:",
+            "version:",
+            "replicas:",
+            "trafficShift.steps[1]:",
+            "trafficShift.steps:",
+            "approval.onTimeout:",
+            "watchWindow:",
+            "blueRetention.mode:")) {
+      assertTrue(message.contains(field), "'" + field + "' missing from: " + message);
+    }
+    assertNoActivityChangedAnything(workflowId);
+  }
+
+  @Test
   void aSpecCannotPointTheWorkerAtAnAddress() throws IOException {
     try (ServerSocket bait = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
       String router = "127.0.0.1:" + bait.getLocalPort();
@@ -191,11 +225,16 @@ class WorkerApplicationTest {
 
   /** Starts {@code RollingDeployment} by type name, the input being parsed JSON text. */
   private String start(String specJson) throws IOException {
+    return start("RollingDeployment", specJson);
+  }
+
+  /** Starts a workflow by its type name, the input being parsed JSON text, as any client could. */
+  private String start(String type, String specJson) throws IOException {
     JsonNode input = JSON.readTree(specJson);
     String workflowId = "worker-test-" + UUID.randomUUID();
     WorkflowStub stub =
         client.newUntypedWorkflowStub(
-            "RollingDeployment",
+            type,
             WorkflowOptions.newBuilder()
                 .setTaskQueue(TaskQueues.BELLWETHER)
                 .setWorkflowId(workflowId)
@@ -231,6 +270,18 @@ class WorkerApplicationTest {
     List<EventType> calls =
         events.stream().map(HistoryEvent::getEventType).filter(callEvents::contains).toList();
     assertEquals(List.of(), calls, "no activity, local activity or child was started");
+  }
+
+  /** Only read-only activities (name checks, pool state) may have run before the failure. */
+  private void assertNoActivityChangedAnything(String workflowId) {
+    Set<String> readOnly = Set.of("CheckTarget", "CheckBlueGreenTarget", "PoolState", "ResolveApprovers", "ListServers");
+    List<String> scheduled =
+        client.fetchHistory(workflowId).getEvents().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+            .filter(name -> !readOnly.contains(name))
+            .toList();
+    assertEquals(List.of(), scheduled, "no activity that changes anything was scheduled");
   }
 
   private String waitForMetrics(Predicate<String> ready) throws InterruptedException {

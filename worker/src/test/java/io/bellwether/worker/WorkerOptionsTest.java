@@ -33,7 +33,9 @@ class WorkerOptionsTest {
                 7233),
             Map.of(),
             Map.of(),
-            Map.of());
+            Map.of(),
+            null,
+            null);
     WorkerOptions options =
         new WorkerConfiguration()
             .bellwetherWorkerOptions(props)

@@ -1,10 +1,11 @@
 package io.bellwether.starter.demo;
 
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.starter.sandbox.Sandbox;
 
-/** The demo's two runs, written as a user would write them and loaded through SpecLoader. */
+/** The demo's runs, written as a user would write them and loaded through SpecLoader. */
 public final class DemoSpecs {
   public static final String GOOD_VERSION = "2.0.0";
   /** In the demo-app catalog, 3.0.0 never passes its health check. */
@@ -20,6 +21,48 @@ public final class DemoSpecs {
   /** 2.0.0 -> 3.0.0, which fails its health check within 6 s and must roll back. */
   public static RollingDeploymentSpec bad() {
     return SpecLoader.rolling(yaml(BAD_VERSION, "6s"));
+  }
+
+  /** Who asks for the blue-green run; four-eyes keeps them from approving it. */
+  public static final String BLUE_GREEN_REQUESTER = "demo";
+  /** Who approves it: a member of the sandbox's approver group. */
+  public static final String BLUE_GREEN_APPROVER = "alice";
+
+  /**
+   * Pool {@value Sandbox#POOL} from blue 1.0.0 to green 2.0.0: a gate for the release managers,
+   * one instant switch, a short watch window and scale-down delay so the demo stays short.
+   */
+  public static BlueGreenDeploymentSpec blueGreen() {
+    return SpecLoader.blueGreen(String.join(
+        "\n",
+        "kind: BlueGreenDeployment",
+        "service: " + Sandbox.POOL_SERVICE,
+        "version: " + GOOD_VERSION,
+        "target:",
+        "  router: " + Sandbox.ROUTER,
+        "  pool: " + Sandbox.POOL,
+        "  deployer: " + Sandbox.DEPLOYER,
+        "  healthCheck: " + Sandbox.HEALTH_CHECK,
+        "replicas: " + Sandbox.POOL_BLUE_INSTANCES,
+        "healthCheck:",
+        "  path: /health",
+        "  successThreshold: 2",
+        "  period: 300ms",
+        "  timeout: 30s",
+        "smokeCheck:",
+        "  path: /version",
+        "  expectBodyContains: \"${version}\"",
+        "approval:",
+        "  approverGroups: [" + Sandbox.APPROVER_GROUP + "]",
+        "  requiredApprovals: 1",
+        "  timeout: 2m",
+        "  onTimeout: abort",
+        "watchWindow: 3s",
+        "blueRetention:",
+        "  mode: scaleDown",
+        "  scaleDownDelay: 2s",
+        "requestedBy: " + BLUE_GREEN_REQUESTER,
+        ""));
   }
 
   static String yaml(String version, String healthTimeout) {

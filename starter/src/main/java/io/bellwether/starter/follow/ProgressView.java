@@ -1,5 +1,7 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.InstanceStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingStatus;
@@ -8,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Text for a run's progress. Pure, so it is unit-tested without a server. */
@@ -47,6 +50,70 @@ public final class ProgressView {
     return b.toString();
   }
 
+  /**
+   * One line for a blue-green run: {@code SWITCHING (shift)  green shop_b [#####-----] 50%
+   * instances 4}, then the preview route, an open gate's count and a requested pause when they
+   * apply.
+   */
+  public static String line(BlueGreenStatus s) {
+    StringBuilder b = new StringBuilder();
+    b.append(s.phase() == null ? "?" : s.phase().name());
+    if (s.step() != null && !s.step().isBlank()) {
+      b.append(" (").append(s.step()).append(')');
+    }
+    int pct = Math.max(0, Math.min(100, s.greenTrafficPercent()));
+    b.append("  green ").append(nz(s.greenBackend()).isEmpty() ? "?" : s.greenBackend()).append(' ');
+    b.append(bar(pct, 100)).append(' ').append(pct).append('%');
+    b.append("  instances ").append(s.instancesRunning());
+    if (s.previewOn()) {
+      b.append("  preview on");
+    }
+    GateStatus g = s.gate();
+    if (g != null && GATE_OPEN.equals(g.state())) {
+      b.append("  gate ").append(g.name()).append(' ')
+          .append(g.approvals() == null ? 0 : g.approvals().size()).append('/')
+          .append(g.requiredApprovals()).append(" approvals");
+    }
+    if (s.paused() && s.phase() != Phase.PAUSED) {
+      b.append("  pause requested");
+    }
+    return b.toString();
+  }
+
+  /** The state of a gate that waits for people. */
+  public static final String GATE_OPEN = "OPEN";
+
+  /**
+   * What an operator needs when a gate opens: who may open it, how many approvals, until when, and
+   * the commands that decide it for run {@code workflowId}. Empty unless the gate is OPEN.
+   */
+  public static List<String> gateHint(String workflowId, GateStatus g, ZoneId zone) {
+    if (g == null || !GATE_OPEN.equals(g.state())) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    List<String> approvers = g.approvers() == null ? List.of() : g.approvers();
+    int have = g.approvals() == null ? 0 : g.approvals().size();
+    StringBuilder b = new StringBuilder("gate ").append(g.name()).append(" is OPEN: ");
+    b.append(g.requiredApprovals() - have).append(" more approval(s) needed from ");
+    b.append(approvers.isEmpty() ? "(nobody: no configured approver)" : String.join(", ", approvers));
+    if (!g.allowSelfApproval()) {
+      b.append("; the run's requester may not approve it");
+    }
+    if (g.deadline() != null && !g.deadline().isBlank()) {
+      b.append("; times out at ").append(clock(g.deadline(), zone))
+          .append(" (then ").append(nz(g.onTimeout()).isEmpty() ? "abort" : g.onTimeout()).append(')');
+    }
+    lines.add(b.toString());
+    String attest = g.requireVerifiedIdentity() ? " --attest" : "";
+    lines.add("  approve: bellwether approve " + workflowId + " --reason \"...\" --by NAME" + attest);
+    lines.add("  reject:  bellwether reject " + workflowId + " --reason \"...\" --by NAME" + attest);
+    if (g.requireVerifiedIdentity()) {
+      lines.add("  this gate needs a verified identity: a bare --by (or a plain signal) does not count");
+    }
+    return lines;
+  }
+
   /** {@code [###-------]}: {@code done} of {@code total} filled, rounded to the nearest cell. */
   public static String bar(long done, long total) {
     int filled = total <= 0 ? 0 : (int) Math.round((double) Math.min(done, total) * BAR_WIDTH / total);
@@ -62,7 +129,8 @@ public final class ProgressView {
         .replace("\n", "\n          ");
   }
 
-  static String clock(String iso, ZoneId zone) {
+  /** {@code HH:mm:ss} of an ISO-8601 instant in {@code zone}; the text itself when it is not one. */
+  public static String clock(String iso, ZoneId zone) {
     if (iso == null) {
       return "--:--:--";
     }

@@ -1,5 +1,7 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import java.io.PrintWriter;
@@ -9,7 +11,9 @@ import java.util.List;
 /**
  * Prints a run as it goes from successive status answers: each new audit event once, and the
  * progress line. On a terminal the line is redrawn in place; otherwise (CI, pipes, files) it is
- * printed as a plain line whenever it changes, with no carriage returns.
+ * printed as a plain line whenever it changes, with no carriage returns. When an approval gate
+ * opens, who may open it and the commands to do so are printed once. Thread-safe, so that a
+ * helper (the demo's approver) can add notes while a run is followed.
  */
 public final class RunFollower {
   private static final String CLEAR_LINE = "\r\033[2K";
@@ -17,20 +21,36 @@ public final class RunFollower {
   private final PrintWriter out;
   private final boolean tty;
   private final ZoneId zone;
+  private final String workflowId;
   private int eventsShown;
+  private String gateShown = "";
   private String lastLine = "";
   private boolean lineOpen;
 
   public RunFollower(PrintWriter out, boolean tty, ZoneId zone) {
+    this(out, tty, zone, "ID");
+  }
+
+  /** A follower whose gate hints name {@code workflowId} in the commands they suggest. */
+  public RunFollower(PrintWriter out, boolean tty, ZoneId zone, String workflowId) {
     this.out = out;
     this.tty = tty;
     this.zone = zone;
+    this.workflowId = workflowId;
   }
 
   /** Prints what is new in {@code status} since the previous call. Never throws on missing parts. */
-  public void render(RollingStatus status) {
-    List<RunEvent> events = status.events() == null ? List.of() : status.events();
-    String line = ProgressView.line(status, zone);
+  public synchronized void render(RollingStatus status) {
+    show(status.events(), ProgressView.line(status, zone), status.gate());
+  }
+
+  /** The same for a blue-green run. */
+  public synchronized void render(BlueGreenStatus status) {
+    show(status.events(), ProgressView.line(status), status.gate());
+  }
+
+  private void show(List<RunEvent> eventsOrNull, String line, GateStatus gate) {
+    List<RunEvent> events = eventsOrNull == null ? List.of() : eventsOrNull;
     boolean newEvents = events.size() > eventsShown;
     if (tty) {
       if (newEvents) {
@@ -54,11 +74,24 @@ public final class RunFollower {
     }
     eventsShown = Math.max(eventsShown, events.size());
     lastLine = line;
+    // Once per opening: a gate that reopens under another name is a new one.
+    String gateKey = gate == null ? "" : gate.name() + "/" + gate.state();
+    if (!gateKey.equals(gateShown)) {
+      gateShown = gateKey;
+      List<String> hint = ProgressView.gateHint(workflowId, gate, zone);
+      if (!hint.isEmpty()) {
+        hint.forEach(this::note);
+        if (tty) {
+          out.print(CLEAR_LINE + line);
+          lineOpen = true;
+        }
+      }
+    }
     out.flush();
   }
 
   /** Prints a note (such as a lost connection) on its own line without breaking the progress line. */
-  public void note(String text) {
+  public synchronized void note(String text) {
     if (tty && lineOpen) {
       out.print(CLEAR_LINE);
       lineOpen = false;
@@ -68,7 +101,7 @@ public final class RunFollower {
   }
 
   /** Ends the progress line so later output starts on a fresh line. Idempotent. */
-  public void finish() {
+  public synchronized void finish() {
     if (tty && lineOpen) {
       out.println();
       lineOpen = false;

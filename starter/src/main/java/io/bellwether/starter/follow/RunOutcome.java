@@ -1,5 +1,6 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.bluegreen.BlueGreenResult;
 import io.bellwether.contracts.rolling.RollingResult;
 import java.time.Duration;
 
@@ -7,18 +8,32 @@ import java.time.Duration;
  * How a followed run ended, as the CLI reports it.
  *
  * @param workflowId the run
- * @param outcome SUCCEEDED, ROLLED_BACK, FAILED, INVALID_SPEC, CANCELED, TERMINATED or TIMED_OUT
+ * @param outcome SUCCEEDED, ROLLED_BACK, ABORTED (blue-green: green never took traffic), FAILED,
+ *     INVALID_SPEC, CANCELED, TERMINATED or TIMED_OUT
  * @param message why, from the workflow or its failure
- * @param result the workflow's result; null when it did not return one
+ * @param result a rolling run's result; null when it did not return one or is not rolling
  * @param elapsed from when following began to the end
+ * @param blueGreen a blue-green run's result; null otherwise
  */
 public record RunOutcome(
-    String workflowId, String outcome, String message, RollingResult result, Duration elapsed) {
+    String workflowId,
+    String outcome,
+    String message,
+    RollingResult result,
+    Duration elapsed,
+    BlueGreenResult blueGreen) {
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String ROLLED_BACK = "ROLLED_BACK";
   public static final String FAILED = "FAILED";
   public static final String INVALID_SPEC = "INVALID_SPEC";
   public static final String CANCELED = "CANCELED";
+  public static final String ABORTED = "ABORTED";
+
+  /** A rolling run's outcome, or one without a result. */
+  public RunOutcome(
+      String workflowId, String outcome, String message, RollingResult result, Duration elapsed) {
+    this(workflowId, outcome, message, result, elapsed, null);
+  }
 
   /** The CLI's exit code: 0 succeeded, 2 the worker rejected the spec, 1 anything else. */
   public int exitCode() {

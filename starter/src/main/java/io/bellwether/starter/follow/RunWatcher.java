@@ -1,6 +1,10 @@
 package io.bellwether.starter.follow;
 
 import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.bluegreen.BlueGreenResult;
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingResult;
 import io.bellwether.contracts.rolling.RollingStatus;
@@ -18,8 +22,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
-/** Follows a RollingDeployment run live through its {@code status} query until it ends. */
+/**
+ * Follows a run live through its {@code status} query until it ends: RollingDeployment and
+ * BlueGreenDeployment alike.
+ */
 public final class RunWatcher {
   /** How often the status query is asked. */
   public static final Duration POLL = Duration.ofMillis(300);
@@ -31,18 +40,69 @@ public final class RunWatcher {
   }
 
   /**
-   * Renders the run into {@code follower} until it is closed, then returns how it ended. A query
-   * that fails (no worker yet, a worker restarting) is skipped, not fatal: the run's result decides.
+   * Renders the rolling run into {@code follower} until it is closed, then returns how it ended. A
+   * query that fails (no worker yet, a worker restarting) is skipped, not fatal: the run's result
+   * decides.
    */
   public RunOutcome follow(String workflowId, RunFollower follower) {
+    return watch(
+        workflowId,
+        RollingDeploymentWorkflow.TYPE,
+        RollingStatus.class,
+        follower::render,
+        RollingResult.class,
+        (r, elapsed) ->
+            new RunOutcome(workflowId, phaseName(r.phase()), r.message(), r, elapsed, null),
+        follower);
+  }
+
+  /** {@link #follow} for a BlueGreenDeployment run. */
+  public RunOutcome followBlueGreen(String workflowId, RunFollower follower) {
+    return watch(
+        workflowId,
+        BlueGreenDeploymentWorkflow.TYPE,
+        BlueGreenStatus.class,
+        follower::render,
+        BlueGreenResult.class,
+        (r, elapsed) ->
+            new RunOutcome(workflowId, phaseName(r.phase()), r.message(), null, elapsed, r),
+        follower);
+  }
+
+  /** Follows a run of either type, asking the server which one it is. */
+  public RunOutcome followAny(String workflowId, RunFollower follower) {
+    return BlueGreenDeploymentWorkflow.TYPE.equals(typeOf(client, workflowId))
+        ? followBlueGreen(workflowId, follower)
+        : follow(workflowId, follower);
+  }
+
+  /**
+   * The workflow type of the latest run with this ID, from the server's description of it. Throws
+   * {@link io.temporal.client.WorkflowNotFoundException} when there is none.
+   */
+  public static String typeOf(WorkflowClient client, String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).describe().getWorkflowType();
+  }
+
+  private static String phaseName(Phase phase) {
+    return phase == null ? RunOutcome.FAILED : phase.name();
+  }
+
+  private <S, R> RunOutcome watch(
+      String workflowId,
+      String type,
+      Class<S> statusType,
+      Consumer<S> render,
+      Class<R> resultType,
+      BiFunction<R, Duration, RunOutcome> outcome,
+      RunFollower follower) {
     long started = System.nanoTime();
-    WorkflowStub stub =
-        client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(RollingDeploymentWorkflow.TYPE));
-    CompletableFuture<RollingResult> result = stub.getResultAsync(RollingResult.class);
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(type));
+    CompletableFuture<R> result = stub.getResultAsync(resultType);
     boolean warned = false;
     while (!result.isDone()) {
       try {
-        follower.render(stub.query("status", RollingStatus.class));
+        render.accept(stub.query("status", statusType));
         warned = false;
       } catch (RuntimeException e) {
         if (!warned && !result.isDone()) {
@@ -62,16 +122,14 @@ public final class RunWatcher {
     }
     try {
       // The closing events (rollback steps, the outcome) arrive with the last answer.
-      follower.render(stub.query("status", RollingStatus.class));
+      render.accept(stub.query("status", statusType));
     } catch (RuntimeException e) {
       // A run that failed before its first status has none to show.
     }
     follower.finish();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     try {
-      RollingResult r = result.join();
-      String phase = r.phase() == null ? RunOutcome.FAILED : r.phase().name();
-      return new RunOutcome(workflowId, phase, r.message(), r, elapsed);
+      return outcome.apply(result.join(), elapsed);
     } catch (CompletionException e) {
       return failed(workflowId, e.getCause() == null ? e : e.getCause(), elapsed);
     }

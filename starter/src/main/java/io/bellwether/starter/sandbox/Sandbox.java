@@ -1,11 +1,16 @@
 package io.bellwether.starter.sandbox;
 
+import io.bellwether.contracts.bluegreen.PoolInstances;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.deploy.ProcessDeployer;
 import io.bellwether.activities.haproxy.HaproxyLauncher;
+import io.bellwether.activities.haproxy.HaproxyPoolSwitch;
+import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
+import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.contracts.activities.DeployResult;
+import io.bellwether.contracts.activities.ProvisionResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -29,8 +37,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A local Bellwether world: a Temporal server, demo-app instances behind HAProxy, and a worker
- * configured to drive them. Every process is detached and recorded in {@code sandbox.json}, so the
+ * A local Bellwether world: a Temporal server, demo-app instances behind HAProxy (backend {@value
+ * #BACKEND} for rolling runs, and the blue-green pool {@value #POOL} on its own frontend), and a
+ * worker configured to drive them, with an approver group and a per-sandbox identity key. Every process is detached and recorded in {@code sandbox.json}, so the
  * sandbox outlives the process that made it and a later one can {@link #load} it and take it
  * {@link #down}. Used by the CLI, the end-to-end tests and the bench.
  */
@@ -42,6 +51,23 @@ public final class Sandbox implements AutoCloseable {
   public static final String DEPLOYER = "demo";
   public static final String HEALTH_CHECK = "http";
   public static final String STATE_FILE = "sandbox.json";
+
+  /** The blue-green pool: service {@value #POOL_SERVICE} on its own HAProxy frontend. */
+  public static final String POOL = "shop";
+
+  public static final String POOL_SERVICE = "shop";
+  /** Server slots per backend of the pool. */
+  public static final int POOL_SLOTS = 4;
+  /** Blue's size: instances provisioned into the live backend at start. */
+  public static final int POOL_BLUE_INSTANCES = 2;
+  /** The approver group the worker configuration defines, and its members. */
+  public static final String APPROVER_GROUP = "release-managers";
+
+  public static final List<String> APPROVERS = List.of("alice", "bob");
+  /** Id of the sandbox's identity key, as {@code bellwether.identity.keys.<id>} names it. */
+  public static final String IDENTITY_KEY_ID = "sandbox";
+
+  private static final String IDENTITY_DIR = "identity";
 
   private static final Duration TEMPORAL_START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(120);
@@ -107,12 +133,18 @@ public final class Sandbox implements AutoCloseable {
     s.demoAppJar = demoJar.toString();
     s.instancesDir = dir.resolve("instances").toString();
     s.temporalPort = options.temporalPort();
+    s.pool = POOL;
+    s.poolService = POOL_SERVICE;
+    s.poolSlots = POOL_SLOTS;
+    s.poolVersion = options.version();
     Sandbox sandbox = new Sandbox(dir, s);
     try {
       sandbox.save();
       sandbox.startTemporal();
+      sandbox.createIdentityKey();
       sandbox.startInstances(options.instances(), options.version());
       sandbox.startHaproxy();
+      sandbox.fillBlueSlots();
       sandbox.writeWorkerConfig();
       sandbox.startWorker();
       return sandbox;
@@ -145,11 +177,17 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private boolean instancesRunning() {
-    if (state.instancesDir == null) {
+    if (state.instancesDir == null || !Files.isDirectory(Path.of(state.instancesDir))) {
       return false;
     }
-    for (String name : state.instances.keySet()) {
-      Path pidFile = Path.of(state.instancesDir, name + ".pid");
+    // Every pid file, not only the recorded instances: runs provision blue-green instances too.
+    List<Path> pidFiles;
+    try (var files = Files.list(Path.of(state.instancesDir))) {
+      pidFiles = files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList();
+    } catch (IOException e) {
+      return false;
+    }
+    for (Path pidFile : pidFiles) {
       try {
         if (Files.isRegularFile(pidFile)
             && Processes.alive(Long.parseLong(Files.readString(pidFile).trim()), 0)) {
@@ -186,6 +224,8 @@ public final class Sandbox implements AutoCloseable {
       attempt(problems, "state file", () -> {
         try {
           deleteTree(dir.resolve("jars"));
+          // The key only ever served this sandbox's worker.
+          deleteTree(dir.resolve(IDENTITY_DIR));
           Files.deleteIfExists(dir.resolve(STATE_FILE));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -309,6 +349,70 @@ public final class Sandbox implements AutoCloseable {
     return state.runtimeApi;
   }
 
+  /** The blue-green pool's own frontend, {@code http://127.0.0.1:<port>/}. */
+  public URI shopFrontendUrl() {
+    return URI.create(state.shopFrontendUrl);
+  }
+
+  /** The blue-green pool's name in the router configuration: {@value #POOL}. */
+  public String pool() {
+    return state.pool;
+  }
+
+  /** The pool's two backends ({@code shop_a}, {@code shop_b}); the first is live at start. */
+  public List<String> poolBackends() {
+    return List.copyOf(state.poolBackends);
+  }
+
+  /** The map file the pool's frontend routes by: live, candidate, candidate_pct, preview. */
+  public Path poolMapFile() {
+    return Path.of(state.poolMapFile);
+  }
+
+  /** HAProxy's server-state file, where slot assignments are saved for a reload. */
+  public Path poolStateFile() {
+    return Path.of(state.poolStateFile);
+  }
+
+  /** Server slots per backend of the pool. */
+  public int poolSlots() {
+    return state.poolSlots;
+  }
+
+  /** Blue's instances at start: name to {@code 127.0.0.1:<port>}, in slot order. */
+  public Map<String, String> poolInstances() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(state.poolInstances));
+  }
+
+  /** The version blue was provisioned at. */
+  public String poolVersion() {
+    return state.poolVersion;
+  }
+
+  /**
+   * The sandbox's identity key: what signs attestations for gates that require a verified
+   * identity. Read from its mode-600 file; never print it.
+   */
+  public IdentityKey identityKey() throws IOException {
+    if (state.identityKeyFile == null) {
+      throw new IOException("this sandbox has no identity key; start a new one with: bellwether up");
+    }
+    return new IdentityKey(state.identityKeyId, Files.readString(Path.of(state.identityKeyFile)).strip());
+  }
+
+  /**
+   * A key id and its shared secret.
+   *
+   * @param keyId the id the worker knows the key by
+   * @param secret the secret; {@link #toString()} never shows it
+   */
+  public record IdentityKey(String keyId, String secret) {
+    @Override
+    public String toString() {
+      return "IdentityKey[keyId=" + keyId + "]";
+    }
+  }
+
   /** HAProxy's admin socket. */
   public Path adminSocket() {
     return Path.of(state.adminSocket);
@@ -410,6 +514,10 @@ public final class Sandbox implements AutoCloseable {
         "{instance}");
   }
 
+  /**
+   * Starts backend {@value #BACKEND}'s instances and provisions blue of pool {@value #POOL}, all at
+   * once: each is a JVM that takes a few seconds to answer.
+   */
   private void startInstances(int count, String version) throws IOException {
     Path workDir = Path.of(state.instancesDir);
     Files.createDirectories(workDir);
@@ -425,11 +533,17 @@ public final class Sandbox implements AutoCloseable {
     }
     save();
     ProcessDeployer deployer = new ProcessDeployer(deployerConfig());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(count, 4));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(count + POOL_BLUE_INSTANCES, 6));
     try {
       Map<String, Future<DeployResult>> results = new LinkedHashMap<>();
       state.instances.forEach(
           (name, address) -> results.put(name, pool.submit(() -> deployer.deploy(name, address, version, () -> {}))));
+      Map<String, Future<ProvisionResult>> blue = new LinkedHashMap<>();
+      String blueBackend = new HaproxyLauncher.Pool(state.pool, 0, state.poolSlots).backends().get(0);
+      for (int i = 1; i <= POOL_BLUE_INSTANCES; i++) {
+        String name = poolInstanceName(state.poolService, blueBackend, "s" + i);
+        blue.put(name, pool.submit(() -> deployer.provision(name, state.poolVersion, () -> {})));
+      }
       List<String> failures = new ArrayList<>();
       for (var e : results.entrySet()) {
         try {
@@ -441,6 +555,19 @@ public final class Sandbox implements AutoCloseable {
           failures.add(e.getKey() + ": " + ex);
         }
       }
+      for (var e : blue.entrySet()) {
+        try {
+          ProvisionResult r = e.getValue().get();
+          if (r.ok()) {
+            state.poolInstances.put(e.getKey(), r.address());
+          } else {
+            failures.add(e.getKey() + ":\n" + r.output());
+          }
+        } catch (Exception ex) {
+          failures.add(e.getKey() + ": " + ex);
+        }
+      }
+      save();
       if (!failures.isEmpty()) {
         throw new IllegalStateException("demo-app instances did not start: " + String.join("\n", failures));
       }
@@ -454,9 +581,19 @@ public final class Sandbox implements AutoCloseable {
     Files.createDirectories(haproxyDir);
     state.haproxyDir = haproxyDir.toString();
     int port = HaproxyLauncher.freePort();
-    haproxy = HaproxyLauncher.start(haproxyDir, port, BACKEND, new LinkedHashMap<>(state.instances));
+    int shopPort;
+    do {
+      shopPort = HaproxyLauncher.freePort();
+    } while (shopPort == port);
+    HaproxyLauncher.Options options = HaproxyLauncher.Options.defaults().withPool(state.pool, shopPort, state.poolSlots);
+    haproxy = HaproxyLauncher.start(haproxyDir, port, BACKEND, new LinkedHashMap<>(state.instances), options);
     state.frontendPort = haproxy.frontendPort();
     state.frontendUrl = "http://127.0.0.1:" + haproxy.frontendPort() + "/";
+    state.shopFrontendPort = haproxy.poolFrontendPort(state.pool);
+    state.shopFrontendUrl = "http://127.0.0.1:" + state.shopFrontendPort + "/";
+    state.poolBackends = new ArrayList<>(haproxy.poolBackends(state.pool));
+    state.poolMapFile = haproxy.poolMapFile(state.pool).toString();
+    state.poolStateFile = haproxy.serverStateFile().toString();
     state.haproxyConfig = haproxy.configFile().toString();
     state.adminSocket = haproxy.socket().toString();
     state.runtimeApi = haproxy.runtimeApi();
@@ -465,10 +602,73 @@ public final class Sandbox implements AutoCloseable {
     save();
   }
 
+  /**
+   * Puts blue into the live backend's first slots through the same pool switch the worker uses, so
+   * the assignment is also saved to the server-state file.
+   */
+  private void fillBlueSlots() {
+    PoolSwitch poolSwitch =
+        new HaproxyPoolSwitch(
+            new HaproxyRuntimeApi(state.runtimeApi, Duration.ofSeconds(5)),
+            Map.of(state.pool, haproxy.poolConfig(state.pool)));
+    String live = poolSwitch.state(state.pool).liveBackend();
+    int slot = 1;
+    for (Map.Entry<String, String> e : state.poolInstances.entrySet()) {
+      String server = "s" + slot++;
+      if (!e.getKey().equals(poolInstanceName(state.poolService, live, server))) {
+        throw new IllegalStateException(
+            "blue instance " + e.getKey() + " does not match slot " + live + "/" + server + " (live is " + live + ")");
+      }
+      poolSwitch.assignSlot(live, server, e.getValue());
+    }
+  }
+
+  /**
+   * The deployer's name for the instance in slot {@code slot} of {@code backend}: {@code
+   * <service>-<backend>-<slot>}, such as {@code shop-shop_a-s1}. Blue-green runs name their
+   * instances so, and name blue's from the slots they find; blue provisioned here must match, or a
+   * run could not decommission it.
+   */
+  public static String poolInstanceName(String service, String backend, String slot) {
+    return PoolInstances.name(service, backend, slot);
+  }
+
+  /**
+   * A fresh random key per sandbox, in a file only the owner can read. The worker loads it as a
+   * config tree (the file name is the property name), so worker.yaml never holds the secret.
+   */
+  private void createIdentityKey() throws IOException {
+    Path file = createIdentityKey(dir.resolve(IDENTITY_DIR), IDENTITY_KEY_ID);
+    state.identityKeyId = IDENTITY_KEY_ID;
+    state.identityKeyFile = file.toString();
+    save();
+  }
+
+  /**
+   * Replaces {@code keysDir} (mode 700) with one holding a new random secret for {@code keyId} in
+   * the file {@code bellwether.identity.keys.<keyId>} (mode 600, created so from the start), and
+   * returns that file.
+   */
+  public static Path createIdentityKey(Path keysDir, String keyId) throws IOException {
+    deleteTree(keysDir);
+    Files.createDirectories(keysDir.getParent());
+    Files.createDirectory(keysDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    Path file = keysDir.resolve("bellwether.identity.keys." + keyId);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return file;
+  }
+
   private void writeWorkerConfig() throws IOException {
     Path file = dir.resolve("worker.yaml");
     StringBuilder y = new StringBuilder();
     y.append("# Generated by bellwether up; the worker reads it with --spring.config.additional-location.\n");
+    y.append("spring:\n");
+    y.append("  config:\n");
+    y.append("    # The identity key's secret, one file per key (mode 600); never written here.\n");
+    y.append("    import: ").append(q("configtree:" + dir.resolve(IDENTITY_DIR) + "/")).append('\n');
     y.append("bellwether:\n");
     y.append("  temporal:\n");
     y.append("    address: ").append(q(temporalTarget())).append('\n');
@@ -478,6 +678,11 @@ public final class Sandbox implements AutoCloseable {
     y.append("    ").append(ROUTER).append(":\n");
     y.append("      type: haproxy\n");
     y.append("      runtime-api: ").append(q(state.runtimeApi)).append('\n');
+    y.append("      pools:\n");
+    y.append("        ").append(state.pool).append(":\n");
+    y.append("          backends: [").append(String.join(", ", state.poolBackends.stream().map(Sandbox::q).toList())).append("]\n");
+    y.append("          map-file: ").append(q(state.poolMapFile)).append('\n');
+    y.append("          state-file: ").append(q(state.poolStateFile)).append('\n');
     y.append("  deployers:\n");
     y.append("    ").append(DEPLOYER).append(":\n");
     y.append("      type: process\n");
@@ -489,6 +694,12 @@ public final class Sandbox implements AutoCloseable {
     y.append("  health-checks:\n");
     y.append("    ").append(HEALTH_CHECK).append(":\n");
     y.append("      type: http\n");
+    y.append("  approvers:\n");
+    y.append("    groups:\n");
+    y.append("      ").append(APPROVER_GROUP).append(": [")
+        .append(String.join(", ", APPROVERS.stream().map(Sandbox::q).toList())).append("]\n");
+    y.append("  identity:\n");
+    y.append("    max-age: 10m\n");
     Files.writeString(file, y.toString());
     state.workerConfig = file.toString();
     save();

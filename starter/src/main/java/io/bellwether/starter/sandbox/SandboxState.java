@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,23 @@ public final class SandboxState {
   public String runtimeApi;
   public long haproxyPid;
   public long haproxyStartMillis;
+
+  /** The blue-green pool: its own frontend, two backends of slots, and the map file it routes by. */
+  public String pool;
+  public String poolService;
+  public int poolSlots;
+  public int shopFrontendPort;
+  public String shopFrontendUrl;
+  public List<String> poolBackends = new ArrayList<>();
+  public String poolMapFile;
+  public String poolStateFile;
+  /** Blue's instances: name to 127.0.0.1:port, in slot order (s1, s2, ...) of the live backend. */
+  public Map<String, String> poolInstances = new LinkedHashMap<>();
+  public String poolVersion;
+
+  /** Id of the per-sandbox identity key and the file that holds its secret (mode 600). */
+  public String identityKeyId;
+  public String identityKeyFile;
 
   public int workerPort;
   public String workerActuatorUrl;

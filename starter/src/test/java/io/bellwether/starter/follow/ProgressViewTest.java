@@ -83,4 +83,44 @@ class ProgressViewTest {
     assertTrue(ProgressView.event(new RunEvent("not a time", "b", "a", ""), UTC).startsWith("not a time  b"));
     assertFalse(ProgressView.event(new RunEvent(null, null, null, null), UTC).endsWith(" "));
   }
+
+  static io.bellwether.contracts.gate.GateStatus gate(String state, boolean verified) {
+    return new io.bellwether.contracts.gate.GateStatus("before-switch", state, List.of("alice", "bob"), 1,
+        List.of(), false, verified, "2026-01-01T10:30:00Z", "abort", List.of());
+  }
+
+  static io.bellwether.contracts.bluegreen.BlueGreenStatus bg(Phase phase, int pct, io.bellwether.contracts.gate.GateStatus gate) {
+    return new io.bellwether.contracts.bluegreen.BlueGreenStatus("shop", "2.0.0", phase, "", "shop_a", "shop_b", pct,
+        false, List.of(), List.of(), 4, gate, false, List.of(), "");
+  }
+
+  @Test
+  void aBlueGreenLineShowsPhaseGreenTrafficAndAnOpenGate() {
+    assertEquals("AWAITING_APPROVAL  green shop_b [----------] 0%  instances 4  gate before-switch 0/1 approvals",
+        ProgressView.line(bg(Phase.AWAITING_APPROVAL, 0, gate("OPEN", false))));
+    assertEquals("SWITCHING  green shop_b [#####-----] 50%  instances 4",
+        ProgressView.line(bg(Phase.SWITCHING, 50, gate("APPROVED", false))));
+    assertEquals("WATCHING  green shop_b [##########] 100%  instances 4",
+        ProgressView.line(bg(Phase.WATCHING, 100, null)));
+  }
+
+  @Test
+  void anOpenGateSaysWhoMayOpenItAndHow() {
+    List<String> hint = ProgressView.gateHint("bluegreen-shop-2.0.0", gate("OPEN", false), UTC);
+    assertEquals(3, hint.size(), hint.toString());
+    assertTrue(hint.get(0).contains("alice, bob"), hint.get(0));
+    assertTrue(hint.get(0).contains("1 more approval"), hint.get(0));
+    assertTrue(hint.get(0).contains("10:30:00"), hint.get(0));
+    assertTrue(hint.get(0).contains("requester may not approve"), hint.get(0));
+    assertTrue(hint.get(1).contains("bellwether approve bluegreen-shop-2.0.0 --reason"), hint.get(1));
+    assertFalse(hint.get(1).contains("--attest"));
+    assertTrue(hint.get(2).contains("bellwether reject bluegreen-shop-2.0.0"), hint.get(2));
+
+    List<String> verified = ProgressView.gateHint("x", gate("OPEN", true), UTC);
+    assertTrue(verified.get(1).endsWith("--attest"), verified.toString());
+    assertTrue(verified.stream().anyMatch(l -> l.contains("verified identity")), verified.toString());
+
+    assertEquals(List.of(), ProgressView.gateHint("x", gate("APPROVED", false), UTC));
+    assertEquals(List.of(), ProgressView.gateHint("x", null, UTC));
+  }
 }

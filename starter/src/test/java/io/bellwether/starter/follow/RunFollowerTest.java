@@ -57,4 +57,19 @@ class RunFollowerTest {
     assertEquals(1, text.chars().filter(c -> c == '\n').count(), text);
     assertTrue(text.endsWith("web-1 UPGRADED\n"), text);
   }
+
+  @Test
+  void theGateHintIsPrintedOnceWhenTheGateOpens() {
+    StringWriter sw = new StringWriter();
+    RunFollower f = new RunFollower(new PrintWriter(sw), false, ZoneOffset.UTC, "bluegreen-shop-2.0.0");
+    f.render(ProgressViewTest.bg(Phase.VERIFYING, 0, ProgressViewTest.gate("PENDING", false)));
+    f.render(ProgressViewTest.bg(Phase.AWAITING_APPROVAL, 0, ProgressViewTest.gate("OPEN", false)));
+    f.render(ProgressViewTest.bg(Phase.AWAITING_APPROVAL, 0, ProgressViewTest.gate("OPEN", false)));
+    f.render(ProgressViewTest.bg(Phase.SWITCHING, 100, ProgressViewTest.gate("APPROVED", false)));
+    f.finish();
+    String text = sw.toString();
+    assertEquals(1, text.lines().filter(l -> l.contains("bellwether approve bluegreen-shop-2.0.0")).count(), text);
+    assertTrue(text.contains("gate before-switch is OPEN"), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("SWITCHING")), text);
+  }
 }

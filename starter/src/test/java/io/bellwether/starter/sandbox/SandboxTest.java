@@ -112,4 +112,23 @@ class SandboxTest {
     assertEquals("\"{port}\"", Sandbox.q("{port}"));
     assertEquals("\"/a b/c\\\"d\"", Sandbox.q("/a b/c\"d"));
   }
+
+  @Test
+  void theIdentityKeyIsRandomPerSandboxAndOnlyTheOwnerCanReadIt() throws IOException {
+    Path keys = tmp.resolve("sb").resolve("identity");
+    Path first = Sandbox.createIdentityKey(keys, Sandbox.IDENTITY_KEY_ID);
+    String secret = Files.readString(first);
+    assertEquals(keys.resolve("bellwether.identity.keys." + Sandbox.IDENTITY_KEY_ID), first);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(first)));
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+    assertTrue(secret.length() >= 40, "256 random bits, base64url");
+    assertFalse(secret.contains("\n"));
+
+    Path second = Sandbox.createIdentityKey(keys, Sandbox.IDENTITY_KEY_ID);
+    assertEquals(first, second);
+    assertFalse(secret.equals(Files.readString(second)), "a new sandbox gets a new key");
+    try (var files = Files.list(keys)) {
+      assertEquals(1, files.count(), "the old key is gone");
+    }
+  }
 }

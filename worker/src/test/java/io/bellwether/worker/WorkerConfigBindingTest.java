@@ -1,0 +1,119 @@
+package io.bellwether.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bellwether.activities.config.BellwetherConfig;
+import io.bellwether.activities.config.PoolConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.ConfigTreePropertySource;
+
+/** The {@code bellwether.*} keys of gates and blue-green pools bind as documented. */
+class WorkerConfigBindingTest {
+  private static final String SECRET = "s3cr3t-do-not-print-0123456789abcdef";
+
+  @TempDir Path tmp;
+
+  private static Map<String, String> issue3Keys() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("bellwether.approvers.groups.release-managers[0]", "alice");
+    p.put("bellwether.approvers.groups.release-managers[1]", "bob");
+    p.put("bellwether.approvers.groups.sre[0]", "carol");
+    p.put("bellwether.identity.max-age", "2m");
+    p.put("bellwether.routers.edge.type", "haproxy");
+    p.put("bellwether.routers.edge.runtime-api", "unix:/run/haproxy/admin.sock");
+    p.put("bellwether.routers.edge.pools.shop.backends[0]", "shop_a");
+    p.put("bellwether.routers.edge.pools.shop.backends[1]", "shop_b");
+    p.put("bellwether.routers.edge.pools.shop.map-file", "/etc/haproxy/shop.map");
+    p.put("bellwether.routers.edge.pools.shop.state-file", "/var/lib/haproxy/server-state");
+    p.put("bellwether.deployers.script.type", "command");
+    p.put("bellwether.deployers.script.command[0]", "/opt/deploy.sh");
+    p.put("bellwether.deployers.script.provision-command[0]", "/opt/provision.sh");
+    p.put("bellwether.deployers.script.provision-command[1]", "{instance}");
+    p.put("bellwether.deployers.script.provision-command[2]", "{version}");
+    p.put("bellwether.deployers.script.decommission-command[0]", "/opt/decommission.sh");
+    p.put("bellwether.deployers.script.decommission-command[1]", "{instance}");
+    return p;
+  }
+
+  private static BellwetherProperties bind(List<ConfigurationPropertySource> sources) {
+    return new Binder(sources).bind("bellwether", BellwetherProperties.class).get();
+  }
+
+  @Test
+  void approversIdentityPoolsAndProvisionCommandsBind() {
+    Map<String, String> p = issue3Keys();
+    p.put("bellwether.identity.keys.ops", SECRET);
+    BellwetherProperties props = bind(List.of(new MapConfigurationPropertySource(p)));
+
+    BellwetherConfig c = props.toConfig();
+    assertEquals(List.of("alice", "bob"), c.approvers().groups().get("release-managers"));
+    assertEquals(List.of("carol"), c.approvers().groups().get("sre"));
+    assertEquals(Map.of("ops", SECRET), c.identity().keys());
+    assertEquals(Duration.ofMinutes(2), c.identity().maxAge());
+    assertEquals(
+        new PoolConfig(List.of("shop_a", "shop_b"), "/etc/haproxy/shop.map", "/var/lib/haproxy/server-state"),
+        c.routers().get("edge").pools().get("shop"));
+    assertEquals(
+        List.of("/opt/provision.sh", "{instance}", "{version}"),
+        c.deployers().get("script").provisionCommand());
+    assertEquals(
+        List.of("/opt/decommission.sh", "{instance}"), c.deployers().get("script").decommissionCommand());
+    assertEquals(List.of("/opt/deploy.sh"), c.deployers().get("script").command());
+    assertEquals("[edge/shop]", WorkerConfiguration.pools(props).toString());
+  }
+
+  @Test
+  void withoutTheNewKeysThereAreNoGroupsNoKeysAndTheDefaultMaxAge() {
+    BellwetherProperties props =
+        bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))));
+    BellwetherConfig c = props.toConfig();
+    assertTrue(c.approvers().groups().isEmpty());
+    assertTrue(c.identity().keys().isEmpty());
+    assertEquals(Duration.ofMinutes(10), c.identity().maxAge());
+    assertTrue(c.routers().get("edge").pools().isEmpty());
+  }
+
+  /**
+   * The sandbox keeps its identity key out of worker.yaml: one file per key in a config tree,
+   * named by the property. The same secret must come out, without the file's newline.
+   */
+  @Test
+  void anIdentityKeyCanComeFromAConfigTreeFile() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("identity"));
+    Files.writeString(tree.resolve("bellwether.identity.keys.sandbox"), SECRET + "\n");
+    List<ConfigurationPropertySource> sources = new ArrayList<>();
+    sources.add(new MapConfigurationPropertySource(issue3Keys()));
+    ConfigurationPropertySources.from(
+            new ConfigTreePropertySource("identity", tree, ConfigTreePropertySource.Option.AUTO_TRIM_TRAILING_NEW_LINE))
+        .forEach(sources::add);
+    BellwetherProperties props = bind(sources);
+    assertEquals(Map.of("sandbox", SECRET), props.toConfig().identity().keys());
+  }
+
+  @Test
+  void secretsNeverAppearInThePrintedConfiguration() {
+    Map<String, String> p = issue3Keys();
+    p.put("bellwether.identity.keys.ops", SECRET);
+    p.put("bellwether.temporal.address", "temporal.example:7233");
+    p.put("bellwether.temporal.api-key", SECRET + "-api");
+    BellwetherProperties props = bind(List.of(new MapConfigurationPropertySource(p)));
+    String printed = props.toString() + props.toConfig().toString();
+    assertFalse(printed.contains(SECRET), printed);
+    assertTrue(printed.contains("ops"), "the key id may show: " + printed);
+  }
+}
