@@ -17,18 +17,13 @@ import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.starter.load.LoadGenerator;
 import io.bellwether.starter.sandbox.Sandbox;
-import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,39 +32,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blue-green releases as a user runs them: a real HAProxy routing the {@code shop} pool through
  * its map, demo-app processes provisioned by the worker, the embedded Temporal server and the
  * worker as separate processes, and steady GET and POST load through the pool's frontend.
  */
-class BlueGreenE2ETest {
-  private static final int RATE = 60;
+class BlueGreenE2ETest extends SandboxE2E {
   private static final int SWITCH_BACK_TRIES = Integer.getInteger("bellwether.e2e.switchBackTries", 20);
 
-  @TempDir Path tmp;
-  private Sandbox sandbox;
-  private WorkflowServiceStubs service;
-  private WorkflowClient client;
-  private LoadGenerator load;
   private HaproxyPoolSwitch pool;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  @Override
+  URI loadTarget(Sandbox sandbox) {
+    return sandbox.shopFrontendUrl();
+  }
+
   @BeforeEach
-  void up() throws Exception {
-    sandbox =
-        Sandbox.up(
-            SandboxOptions.defaults()
-                .withDir(Files.createDirectories(tmp.resolve("sandbox")))
-                .withTemporalPort(freePort()));
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(sandbox.temporalTarget()).build());
-    client = WorkflowClient.newInstance(service);
+  void connectPool() {
     pool =
         new HaproxyPoolSwitch(
             new HaproxyRuntimeApi(sandbox.routerRuntimeApi(), Duration.ofSeconds(5)),
@@ -79,27 +62,24 @@ class BlueGreenE2ETest {
                     sandbox.poolBackends(),
                     sandbox.poolMapFile().toString(),
                     sandbox.poolStateFile().toString())));
-    load = new LoadGenerator(sandbox.shopFrontendUrl(), RATE, 0.3);
-    load.start();
-  }
-
-  @AfterEach
-  void down() {
-    if (load != null) {
-      load.stop();
-    }
-    if (service != null) {
-      service.shutdownNow();
-    }
-    if (sandbox != null) {
-      sandbox.down();
-    }
   }
 
   @Test
   void instantSwitchLosesNoRequestAndEndsOnGreen() throws Exception {
+    // Started as `temporal workflow start --type BlueGreenDeployment --input '<json>'` does it:
+    // by type name, with plain JSON and no Java type involved.
+    String input = SpecLoader.toJson(spec("2.0.0", "\"watchWindow\":\"2s\"", null));
     var before = load.snapshot();
-    BlueGreenResult result = stub("2.0.0").run(spec("2.0.0", "\"watchWindow\":\"2s\"", null));
+    WorkflowStub untyped =
+        client.newUntypedWorkflowStub(
+            "BlueGreenDeployment",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("bluegreen-shop-2.0.0")
+                .setTaskQueue(TaskQueues.BELLWETHER)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                .build());
+    untyped.start(new com.fasterxml.jackson.databind.ObjectMapper().readTree(input));
+    BlueGreenResult result = untyped.getResult(4, TimeUnit.MINUTES, BlueGreenResult.class);
     var during = load.snapshot().minus(before);
 
     assertEquals(Phase.SUCCEEDED, result.phase(), result.message());
@@ -308,21 +288,4 @@ class BlueGreenE2ETest {
     throw new AssertionError("responses never all came from " + version);
   }
 
-  private void assertAllTrafficFrom(String version) throws InterruptedException {
-    var before = load.snapshot();
-    Thread.sleep(1500);
-    var after = load.snapshot().minus(before);
-    assertTrue(after.sent() > 0);
-    assertEquals(Map.of(version, after.ok()), after.okByVersion(), after.toString());
-  }
-
-  private static void report(String what, LoadGenerator.Counts c) {
-    System.out.printf("[e2e] %s: %d requests sent, %d failed%n", what, c.sent(), c.failed());
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

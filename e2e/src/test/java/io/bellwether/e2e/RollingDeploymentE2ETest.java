@@ -18,70 +18,38 @@ import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.starter.load.LoadGenerator;
 import io.bellwether.starter.sandbox.Sandbox;
-import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole rolling deployments as a user runs them: a real HAProxy, four demo-app processes, the
  * embedded Temporal server and the worker as separate processes, under steady load through HAProxy
  * with GETs and POSTs (POSTs are not retried by HAProxy, so a dropped request shows as a failure).
  */
-class RollingDeploymentE2ETest {
+class RollingDeploymentE2ETest extends SandboxE2E {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int RATE = 60;
 
-  @TempDir Path tmp;
-  private Sandbox sandbox;
-  private WorkflowServiceStubs service;
-  private WorkflowClient client;
-  private LoadGenerator load;
   private HaproxyRouter router;
 
-  @BeforeEach
-  void up() throws Exception {
-    sandbox =
-        Sandbox.up(
-            SandboxOptions.defaults()
-                .withDir(Files.createDirectories(tmp.resolve("sandbox")))
-                .withTemporalPort(freePort()));
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(sandbox.temporalTarget()).build());
-    client = WorkflowClient.newInstance(service);
-    router = new HaproxyRouter(new HaproxyRuntimeApi(sandbox.routerRuntimeApi(), Duration.ofSeconds(5)));
-    load = new LoadGenerator(sandbox.frontendUrl(), RATE, 0.3);
-    load.start();
+  @Override
+  URI loadTarget(Sandbox sandbox) {
+    return sandbox.frontendUrl();
   }
 
-  @AfterEach
-  void down() {
-    if (load != null) {
-      load.stop();
-    }
-    if (service != null) {
-      service.shutdownNow();
-    }
-    if (sandbox != null) {
-      sandbox.down();
-    }
+  @BeforeEach
+  void connectRouter() {
+    router = new HaproxyRouter(new HaproxyRuntimeApi(sandbox.routerRuntimeApi(), Duration.ofSeconds(5)));
   }
 
   @Test
@@ -223,21 +191,4 @@ class RollingDeploymentE2ETest {
   }
 
   /** After the run, the load only sees the expected version. */
-  private void assertAllTrafficFrom(String version) throws InterruptedException {
-    var before = load.snapshot();
-    Thread.sleep(1500);
-    var after = load.snapshot().minus(before);
-    assertTrue(after.sent() > 0);
-    assertEquals(Map.of(version, after.ok()), after.okByVersion(), after.toString());
-  }
-
-  private static void report(String what, LoadGenerator.Counts c) {
-    System.out.printf("[e2e] %s: %d requests sent, %d failed%n", what, c.sent(), c.failed());
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
