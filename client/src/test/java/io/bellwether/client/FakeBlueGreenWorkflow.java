@@ -1,0 +1,100 @@
+package io.bellwether.client;
+
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.bluegreen.BlueGreenResult;
+import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.rolling.ControlResponse;
+import io.bellwether.contracts.rolling.OperatorRequest;
+import io.bellwether.contracts.rolling.Phase;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+/** A stand-in blue-green run that waits at its gate until approved; other controls are no-ops. */
+public class FakeBlueGreenWorkflow implements BlueGreenDeploymentWorkflow {
+  private String service = "";
+  private String version = "";
+  private Phase phase = Phase.AWAITING_APPROVAL;
+
+  @Override
+  public BlueGreenResult run(BlueGreenDeploymentSpec spec) {
+    service = spec.service();
+    version = spec.version();
+    Workflow.await(() -> phase.isFinal());
+    return new BlueGreenResult(phase, "green is live", "green", 100, true);
+  }
+
+  @Override
+  public BlueGreenStatus status() {
+    return new BlueGreenStatus(service, version, phase, "gate", "blue", "green", 0, false,
+        List.of(), List.of(), 2, null, false, List.of(), "");
+  }
+
+  @Override
+  public void approve(OperatorRequest request) {}
+
+  @Override
+  public void reject(OperatorRequest request) {}
+
+  @Override
+  public void pause(OperatorRequest request) {}
+
+  @Override
+  public void resume(OperatorRequest request) {}
+
+  @Override
+  public void rollback(OperatorRequest request) {}
+
+  @Override
+  public void promote(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse approveUpdate(OperatorRequest request) {
+    phase = Phase.SUCCEEDED;
+    return new ControlResponse("approve", phase, false, "approved by " + request.by());
+  }
+
+  @Override
+  public void validateApprove(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse rejectUpdate(OperatorRequest request) {
+    phase = Phase.ABORTED;
+    return new ControlResponse("reject", phase, false, "rejected");
+  }
+
+  @Override
+  public void validateReject(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse pauseUpdate(OperatorRequest request) {
+    return new ControlResponse("pause", phase, true, "paused");
+  }
+
+  @Override
+  public void validatePause(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse resumeUpdate(OperatorRequest request) {
+    return new ControlResponse("resume", phase, false, "resumed");
+  }
+
+  @Override
+  public void validateResume(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse rollbackUpdate(OperatorRequest request) {
+    return new ControlResponse("rollback", phase, false, "rolled back");
+  }
+
+  @Override
+  public void validateRollback(OperatorRequest request) {}
+
+  @Override
+  public ControlResponse promoteUpdate(OperatorRequest request) {
+    return new ControlResponse("promote", phase, false, "promoted");
+  }
+
+  @Override
+  public void validatePromote(OperatorRequest request) {}
+}
