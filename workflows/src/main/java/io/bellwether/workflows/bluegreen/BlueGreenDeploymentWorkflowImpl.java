@@ -32,6 +32,7 @@ import io.bellwether.workflows.HealthProbes;
 import io.bellwether.workflows.RunText;
 import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
+import io.bellwether.workflows.control.Controls;
 import io.bellwether.workflows.gate.ApprovalGate;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -100,6 +101,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   private String step = "";
   private String message = "";
   private final AuditTrail trail = new AuditTrail();
+  private final Controls controls = new Controls(trail);
 
   private String router = "";
   private String poolName = "";
@@ -1099,35 +1101,24 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
     checkControl(PROMOTE, request);
   }
 
+  // Approve and reject go to the gate, which knows whether it is open (or still resolving its
+  // approvers, when decisions are queued); the run only adds "finished". The other controls are
+  // judged by the run's own state. Controls records refused signals and shapes every refusal.
+
   private void signal(String action, OperatorRequest request) {
-    if (request == null || RunText.isBlank(request.by())) {
-      trail.add("unknown", "refused", action + ": " + missingBy());
-      return;
-    }
-    String why = runRefusal(action);
-    if (why != null) {
-      trail.add(request.by(), "refused", action + ": " + why);
-      return;
-    }
     if (isGateAction(action)) {
-      // The gate records its own refusals (not an approver, self-approval, ...).
-      gate.offerSignal(action, request);
-      return;
+      controls.gateSignal(gate, action, request, Controls.finished(phase));
+    } else if (controls.admitSignal(action, request, runRefusal(action))) {
+      apply(action, request);
     }
-    apply(action, request);
   }
 
   /** Throwing here rejects the update before it reaches history. */
   private void checkControl(String action, OperatorRequest request) {
-    if (request == null || RunText.isBlank(request.by())) {
-      throw new IllegalArgumentException(action + " refused: " + missingBy());
-    }
-    String why = runRefusal(action);
-    if (why == null && isGateAction(action)) {
-      why = gate.refusal(action, request);
-    }
-    if (why != null) {
-      throw new IllegalStateException(action + " refused: " + why);
+    if (isGateAction(action)) {
+      Controls.checkGate(gate, action, request, Controls.finished(phase));
+    } else {
+      Controls.check(action, request, runRefusal(action));
     }
   }
 
@@ -1135,18 +1126,14 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
     return APPROVE.equals(action) || REJECT.equals(action);
   }
 
-  private static String missingBy() {
-    return "'by' is required: say who is asking";
-  }
-
-  /** Why the action does not apply to the run now, or null when it does. Deterministic. */
+  /** Why a run-level control does not apply now, or null when it does. Deterministic. */
   private String runRefusal(String action) {
-    if (phase.isFinal()) {
-      return "the run has finished (" + phase + ")";
+    String finished = Controls.finished(phase);
+    if (finished != null) {
+      return finished;
     }
     boolean gateOpen = gate != null && gate.isOpen();
     return switch (action) {
-      case APPROVE, REJECT -> gateOpen ? null : "no gate is open";
       case PAUSE ->
           rollbackRequested
               ? "the run is rolling back"
@@ -1172,18 +1159,8 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   }
 
   private ControlResponse decide(String action, OperatorRequest request) {
-    GateDecision d = gate.offerUpdate(action, request);
-    if (!d.accepted()) {
-      // The gate's own check (such as an attestation that did not verify) refused it after the
-      // validator let it through; the caller gets the same kind of refusal either way.
-      throw ApplicationFailure.newNonRetryableFailure(
-          action + " refused: " + d.refusal(), IllegalStateException.class.getName());
-    }
-    return new ControlResponse(
-        action,
-        phase,
-        paused,
-        action + " by " + d.by() + " counted; gate " + gate.status().state());
+    GateDecision d = Controls.gateUpdate(gate, action, request, Controls.finished(phase));
+    return new ControlResponse(action, phase, paused, Controls.answer(d, gate));
   }
 
   private ControlResponse apply(String action, OperatorRequest request) {
