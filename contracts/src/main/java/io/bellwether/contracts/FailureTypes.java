@@ -26,5 +26,19 @@ public final class FailureTypes {
    */
   public static final String CONTROL_REFUSED = "ControlRefused";
 
+  /**
+   * First detail of a {@link #CONTROL_REFUSED} failure when the caller may not act (not an
+   * approver, self-approval under four-eyes, a verified identity required and missing or refused).
+   * An API answers it with 403.
+   */
+  public static final String REFUSAL_FORBIDDEN = "forbidden";
+
+  /**
+   * First detail of a {@link #CONTROL_REFUSED} failure when the action does not apply now (no gate
+   * open, already decided, run finished, nothing to resume, ...). An API answers it with 409. A
+   * refusal without details is treated as this.
+   */
+  public static final String REFUSAL_CONFLICT = "conflict";
+
   private FailureTypes() {}
 }

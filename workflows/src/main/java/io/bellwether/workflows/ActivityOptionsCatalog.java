@@ -38,6 +38,18 @@ public final class ActivityOptionsCatalog {
    */
   public static final Duration WAIT_HEARTBEAT = Duration.ofSeconds(10);
 
+  /**
+   * Telling people about a run is one HTTP request to a chat or webhook endpoint; 10s means the
+   * endpoint is stuck.
+   */
+  public static final Duration NOTIFY_CALL = Duration.ofSeconds(10);
+
+  /**
+   * A read-only check that a caller waits for (the TargetCheck run an API answers from): a few
+   * seconds each, because the caller gives up after 20s in all.
+   */
+  public static final Duration CHECK_CALL = Duration.ofSeconds(5);
+
   private ActivityOptionsCatalog() {}
 
   /** The retry policies of one path: router calls, deployer calls and health probes. */
@@ -117,6 +129,36 @@ public final class ActivityOptionsCatalog {
   /** A short read (version, configuration, gate lookups): {@link #READ_CALL}, router retries. */
   public static ActivityOptions readCall(Retries retries) {
     return options(READ_CALL, null, retries.router());
+  }
+
+  /**
+   * A notification: {@link #NOTIFY_CALL}, 3 attempts from 1s apart (doubling). A notification never
+   * holds a release back, so it gives up soon; a name the configuration lacks never heals.
+   */
+  public static ActivityOptions notifyCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumAttempts(3)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET)
+            .build();
+    return options(NOTIFY_CALL, null, retry);
+  }
+
+  /**
+   * A read-only configuration check a caller waits for: {@link #CHECK_CALL}, 3 attempts from 0.5s
+   * apart, about 16s at worst so that the answer comes within a 20s run.
+   */
+  public static ActivityOptions checkCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofMillis(500))
+            .setBackoffCoefficient(2)
+            .setMaximumAttempts(3)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.INVALID_SPEC)
+            .build();
+    return options(CHECK_CALL, null, retry);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bellwether.activities.config.NotifierConfig;
+import io.bellwether.contracts.notify.RunNotification;
 
 /**
  * {@link Notifier} that POSTs the notification as plain JSON ({@code type: webhook}), every field

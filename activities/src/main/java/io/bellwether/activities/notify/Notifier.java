@@ -1,5 +1,7 @@
 package io.bellwether.activities.notify;
 
+import io.bellwether.contracts.notify.RunNotification;
+
 /** Port to a place where people read about runs (a chat channel, a webhook). One per name. */
 public interface Notifier {
   /**

@@ -22,10 +22,28 @@ public final class Notifiers {
    * URL.
    */
   public static Map<String, Notifier> fromConfig(Map<String, NotifierConfig> config) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Notifier> out = build(config, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "Bellwether notifier configuration has "
+              + problems.size()
+              + " problem(s):\n  "
+              + String.join("\n  ", problems));
+    }
+    return out;
+  }
+
+  /**
+   * Like {@link #fromConfig}, but adds each problem to {@code problems} instead of throwing, so a
+   * caller can report them together with its own; returns the notifiers that are fine, in name
+   * order.
+   */
+  public static Map<String, Notifier> build(
+      Map<String, NotifierConfig> config, List<String> problems) {
     if (config == null || config.isEmpty()) {
       return Map.of();
     }
-    List<String> problems = new ArrayList<>();
     Map<String, Notifier> out = new TreeMap<>();
     for (Map.Entry<String, NotifierConfig> e : new TreeMap<>(config).entrySet()) {
       String name = e.getKey();
@@ -60,13 +78,6 @@ public final class Notifiers {
           type.equals("slack")
               ? new SlackWebhookNotifier(name, c)
               : new JsonWebhookNotifier(name, c));
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException(
-          "Bellwether notifier configuration has "
-              + problems.size()
-              + " problem(s):\n  "
-              + String.join("\n  ", problems));
     }
     return Collections.unmodifiableMap(out);
   }

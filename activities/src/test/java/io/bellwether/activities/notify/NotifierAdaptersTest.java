@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bellwether.activities.config.NotifierConfig;
+import io.bellwether.contracts.notify.RunNotification;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

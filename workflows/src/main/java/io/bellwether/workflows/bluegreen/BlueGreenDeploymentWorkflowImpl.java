@@ -34,6 +34,7 @@ import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
 import io.bellwether.workflows.control.Controls;
 import io.bellwether.workflows.gate.ApprovalGate;
+import io.bellwether.workflows.notify.RunNotices;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -103,6 +104,12 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   private final AuditTrail trail = new AuditTrail();
   private final Controls controls = new Controls(trail);
 
+  /** What people are told; does nothing for runs that began before notifications existed. */
+  private RunNotices notices;
+
+  /** Who cut the watch window short with promote; empty when it ran out on its own. */
+  private String promotedBy = "";
+
   private String router = "";
   private String poolName = "";
   private String blueBackend = "";
@@ -161,19 +168,47 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   @Override
   public BlueGreenResult run(BlueGreenDeploymentSpec spec) {
     this.spec = spec;
+    // First, on every path: the version marker must sit at the same point of every new history.
+    notices = RunNotices.forRun(TYPE, trail);
     WorkflowMetrics.runStarted();
     trail.add(
         spec == null ? "unknown" : spec.requestedByOrUnknown(),
         "started",
         spec == null ? "no spec" : spec.service() + " " + spec.version() + " beside the live pool");
+    BlueGreenResult result;
+    try {
+      result = release();
+    } catch (TemporalFailure e) {
+      tellTheEnd();
+      throw e;
+    }
+    tellTheEnd();
+    return result;
+  }
+
+  private BlueGreenResult release() {
     try {
       PoolState pool = validate(spec);
       plan(pool);
+      notices.started(spec.service(), spec.version());
       return deliver();
     } catch (CanceledFailure e) {
       onCancel();
       throw e;
     }
+  }
+
+  /** The last notification, chosen by the final phase, then a bounded wait for delivery. */
+  private void tellTheEnd() {
+    String by = rollbackBy;
+    if (RunText.isBlank(by)
+        && gate != null
+        && ApprovalGate.REJECTED.equals(gate.state())
+        && gate.decisive() != null) {
+      by = gate.decisive().by();
+    }
+    notices.ended(phase, message, by);
+    notices.finish();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -356,6 +391,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
               Workflow.getInfo().getWorkflowId(),
               forward.gate,
               trail);
+      gate.onOpen(notices::gateWaiting);
     }
     recordBlueVersions();
     trail.add(
@@ -434,6 +470,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
     if (failure != null) {
       return backToBlue(failure, Phase.ROLLED_BACK);
     }
+    notices.promoted(promotedBy);
     return retainBlue();
   }
 
@@ -626,6 +663,8 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
         see(forward.pool.setCandidatePercent(router, poolName, percent));
         trail.add(BELLWETHER, "traffic", percent + "% to green '" + greenBackend + "'");
         if (percent < 100) {
+          // A step of 100 is told once, as the switch below.
+          notices.trafficStep(greenPercent());
           String bad = watchGreen(interval, "interval");
           if (bad != null) {
             return "green failed at " + percent + "%: " + bad;
@@ -642,6 +681,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
       }
       see(forward.pool.promoteCandidate(router, poolName, greenBackend));
       switched = true;
+      notices.trafficStep(greenPercent());
       green.values().forEach(m -> m.progress = PoolMember.SERVING);
       blue.values().forEach(m -> m.progress = PoolMember.IDLE);
       trail.add(
@@ -1178,6 +1218,9 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
         answer = "resumed";
       }
       case PROMOTE -> {
+        if ("watchWindow".equals(skippable)) {
+          promotedBy = request.by();
+        }
         if (PAUSE.equals(skippable)) {
           paused = false;
         } else {

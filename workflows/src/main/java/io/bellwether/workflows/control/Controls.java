@@ -32,8 +32,8 @@ public final class Controls {
   public static final String REFUSED_EVENT = "refused";
 
   /**
-   * Failure type of a refused update, for searching in the Temporal UI and CLI output. Not (yet) in
-   * FailureTypes, which the contracts own.
+   * Failure type of a refused update, for searching in the Temporal UI and CLI output; its first
+   * detail says forbidden or conflict ({@link #forbidden}, {@link #refused}).
    */
   public static final String REFUSED = FailureTypes.CONTROL_REFUSED;
 
@@ -59,8 +59,8 @@ public final class Controls {
 
   /**
    * Signal path for run-level controls (pause, resume, rollback, promote): returns true when the
-   * signal applies and the caller should act on it. Otherwise records a {@code refused} event
-   * with the reason ({@code by} missing first, then {@code refusal}) and returns false.
+   * signal applies and the caller should act on it. Otherwise records a {@code refused} event with
+   * the reason ({@code by} missing first, then {@code refusal}) and returns false.
    */
   public boolean admitSignal(String action, OperatorRequest request, String refusal) {
     String why = missingBy(request);
@@ -75,25 +75,39 @@ public final class Controls {
   }
 
   /**
-   * Validator path for run-level controls: throws the refusal ({@code by} missing first, then
-   * {@code refusal}), which keeps the update out of history; returns when it applies.
+   * Validator path for run-level controls: throws the refusal ({@code by} missing first, which is
+   * {@link #forbidden}: nobody named may act; then {@code refusal}, a {@link #refused} conflict),
+   * which keeps the update out of history; returns when it applies.
    */
   public static void check(String action, OperatorRequest request, String refusal) {
-    String why = missingBy(request);
-    if (why == null) {
-      why = refusal;
+    String missing = missingBy(request);
+    if (missing != null) {
+      throw forbidden(action, missing);
     }
-    if (why != null) {
-      throw refused(action, why);
+    if (refusal != null) {
+      throw refused(action, refusal);
     }
   }
 
   /**
-   * The failure an update validator or handler throws to refuse: non-retryable, type {@link
-   * #REFUSED}, message "{@code <action> refused: <why>}".
+   * The failure an update validator or handler throws when the action does not apply now:
+   * non-retryable, type {@link #REFUSED}, message "{@code <action> refused: <why>}", first detail
+   * {@link FailureTypes#REFUSAL_CONFLICT} (an API answers 409).
    */
   public static ApplicationFailure refused(String action, String why) {
-    return ApplicationFailure.newNonRetryableFailure(action + " refused: " + why, REFUSED);
+    return ApplicationFailure.newNonRetryableFailure(
+        action + " refused: " + why, REFUSED, FailureTypes.REFUSAL_CONFLICT);
+  }
+
+  /**
+   * The failure an update validator or handler throws when the caller may not act (not an approver,
+   * self-approval under four eyes, a verified identity required but missing, an attestation
+   * refused, nobody named): as {@link #refused}, but with first detail {@link
+   * FailureTypes#REFUSAL_FORBIDDEN} (an API answers 403).
+   */
+  public static ApplicationFailure forbidden(String action, String why) {
+    return ApplicationFailure.newNonRetryableFailure(
+        action + " refused: " + why, REFUSED, FailureTypes.REFUSAL_FORBIDDEN);
   }
 
   /**
@@ -119,19 +133,20 @@ public final class Controls {
    */
   public static void checkGate(
       ApprovalGate gate, String action, OperatorRequest request, String runRefusal) {
-    String why = runRefusal;
-    if (why == null) {
-      why = gate == null ? noGate() : gate.refusal(action, request);
+    if (runRefusal != null || gate == null) {
+      throw refused(action, runRefusal != null ? runRefusal : noGate());
     }
-    if (why != null) {
-      throw refused(action, why);
+    ApprovalGate.Refusal r = gate.refusalOf(action, request);
+    if (r != null) {
+      throw r.forbidden() ? forbidden(action, r.why()) : refused(action, r.why());
     }
   }
 
   /**
    * Update handler for approve/reject: hands the decision to the gate and waits until it is judged.
-   * Returns the accepted decision; throws {@link #refused} when the gate refused it (say, a forged
-   * attestation, which only the worker can tell). Either way the gate has recorded it.
+   * Returns the accepted decision; throws {@link #forbidden} or {@link #refused} when the gate
+   * refused it (say, a forged attestation, which only the worker can tell). Either way the gate has
+   * recorded it.
    */
   public static GateDecision gateUpdate(
       ApprovalGate gate, String action, OperatorRequest request, String runRefusal) {
@@ -140,7 +155,7 @@ public final class Controls {
     }
     GateDecision d = gate.offerUpdate(action, request);
     if (!d.accepted()) {
-      throw refused(action, d.refusal());
+      throw gate.forbidden(d) ? forbidden(action, d.refusal()) : refused(action, d.refusal());
     }
     return d;
   }

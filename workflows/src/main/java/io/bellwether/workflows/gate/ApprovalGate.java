@@ -21,11 +21,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +68,22 @@ public final class ApprovalGate {
    */
   public static final String INTERRUPTED = "INTERRUPTED";
 
+  /**
+   * Why a decision is refused, and whether because of who asks ({@code forbidden}: not an approver,
+   * self-approval under four eyes, a verified identity required and missing, an attestation
+   * refused, nobody named) or because of when ({@code forbidden} false: no gate open, already
+   * decided, an attestation that could not be checked yet).
+   */
+  public record Refusal(String why, boolean forbidden) {
+    static Refusal conflict(String why) {
+      return new Refusal(why, false);
+    }
+
+    static Refusal forbidden(String why) {
+      return new Refusal(why, true);
+    }
+  }
+
   public static final String APPROVE = "approve";
   public static final String REJECT = "reject";
 
@@ -95,6 +114,7 @@ public final class ApprovalGate {
    * not be refused because of an activity still in flight (or retried after a worker crash).
    */
   private boolean opening;
+
   private List<String> approvers;
   private final List<String> approvals = new ArrayList<>();
 
@@ -106,6 +126,13 @@ public final class ApprovalGate {
   private String deadline = "";
   private boolean rejected;
   private GateDecision decisive;
+
+  /** The refused decisions whose refusal was about who asked; by identity, decisions are values. */
+  private final Set<GateDecision> forbiddenDecisions =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Told once, when the gate opens; null when nobody listens. */
+  private BiConsumer<String, List<String>> openListener;
 
   /**
    * name e.g. "before-switch"; runStarter = spec.requestedBy (for four-eyes); workflowId for
@@ -125,6 +152,16 @@ public final class ApprovalGate {
     this.activities = activities;
     this.log = log;
     this.approvers = List.copyOf(new TreeSet<>(spec.approversOrEmpty()));
+  }
+
+  /**
+   * Registers what to do when the gate opens: {@code listener} gets the gate's name and the users
+   * who may decide (approvers and resolved group members), once, from the thread in {@link #await}.
+   * It must not block (queue a notification, say). Returns this gate.
+   */
+  public ApprovalGate onOpen(BiConsumer<String, List<String>> listener) {
+    this.openListener = listener;
+    return this;
   }
 
   /**
@@ -181,6 +218,9 @@ public final class ApprovalGate {
               + " ("
               + spec.onTimeoutOrDefault()
               + ")");
+      if (openListener != null) {
+        openListener.accept(name, List.copyOf(approvers));
+      }
       while (true) {
         judgeQueued();
         if (rejected) {
@@ -211,7 +251,7 @@ public final class ApprovalGate {
       // refusal now instead of hanging past the end of the run.
       while (!queue.isEmpty()) {
         Offer o = queue.poll();
-        o.result = refuse(o, declaredBy(o.request), false, noGateOpen());
+        o.result = refuse(o, declaredBy(o.request), false, Refusal.conflict(noGateOpen()));
       }
     }
   }
@@ -233,20 +273,35 @@ public final class ApprovalGate {
    * by} when one is given; the attested identity is checked again once verified.
    */
   public String refusal(String action, OperatorRequest request) {
+    Refusal r = refusalOf(action, request);
+    return r == null ? null : r.why();
+  }
+
+  /** {@link #refusal}, with whether it is about who asks (forbidden) or about when (conflict). */
+  public Refusal refusalOf(String action, OperatorRequest request) {
     if (!accepting()) {
-      return noGateOpen();
+      return Refusal.conflict(noGateOpen());
     }
     if (!APPROVE.equals(action) && !REJECT.equals(action)) {
-      return "unknown action '" + action + "' at a gate";
+      return Refusal.conflict("unknown action '" + action + "' at a gate");
     }
     boolean attested = request != null && !isBlank(request.attestation());
     String by = declaredBy(request);
     if (by.isEmpty()) {
-      return attested ? null : missingBy();
+      return attested ? null : Refusal.forbidden(missingBy());
     }
     // While the approvers are still being resolved, who may decide is not known yet: the
     // decision is queued and judged in full once the gate opens.
     return opening ? null : identityRefusal(action, by, attested);
+  }
+
+  /**
+   * Whether {@code d}, a decision this gate refused, was refused because of who asked (not an
+   * approver, four eyes, identity required or refused, nobody named) rather than because of when.
+   * False for accepted decisions and for decisions this gate did not record.
+   */
+  public boolean forbidden(GateDecision d) {
+    return forbiddenDecisions.contains(d);
   }
 
   /**
@@ -256,7 +311,7 @@ public final class ApprovalGate {
   public void offerSignal(String action, OperatorRequest request) {
     Offer o = new Offer(action, request, CHANNEL_SIGNAL);
     if (!accepting()) {
-      o.result = refuse(o, declaredBy(request), false, noGateOpen());
+      o.result = refuse(o, declaredBy(request), false, Refusal.conflict(noGateOpen()));
       return;
     }
     queue.add(o);
@@ -270,7 +325,7 @@ public final class ApprovalGate {
   public GateDecision offerUpdate(String action, OperatorRequest request) {
     Offer o = new Offer(action, request, CHANNEL_UPDATE);
     if (!accepting()) {
-      o.result = refuse(o, declaredBy(request), false, noGateOpen());
+      o.result = refuse(o, declaredBy(request), false, Refusal.conflict(noGateOpen()));
       return o.result;
     }
     queue.add(o);
@@ -361,12 +416,13 @@ public final class ApprovalGate {
   private GateDecision judge(Offer o) {
     String declared = declaredBy(o.request);
     if (!APPROVE.equals(o.action) && !REJECT.equals(o.action)) {
-      return refuse(o, declared, false, "unknown action '" + o.action + "' at a gate");
+      return refuse(
+          o, declared, false, Refusal.conflict("unknown action '" + o.action + "' at a gate"));
     }
     String attestation = o.request == null ? null : o.request.attestation();
     if (isBlank(attestation)) {
       if (declared.isEmpty()) {
-        return refuse(o, declared, false, missingBy());
+        return refuse(o, declared, false, Refusal.forbidden(missingBy()));
       }
       return decide(o, declared, false, identityRefusal(o.action, declared, false));
     }
@@ -379,57 +435,62 @@ public final class ApprovalGate {
           o,
           declared,
           false,
-          "the attestation could not be checked: " + Failures.innermostMessage(f));
+          Refusal.conflict(
+              "the attestation could not be checked: " + Failures.innermostMessage(f)));
     }
     if (v == null || !v.verified()) {
       String why = v == null || isBlank(v.reason()) ? "not verified" : v.reason();
-      return refuse(o, declared, false, "attestation refused: " + why);
+      return refuse(o, declared, false, Refusal.forbidden("attestation refused: " + why));
     }
     String proven = v.by() == null ? "" : v.by().strip();
     if (proven.isEmpty()) {
-      return refuse(o, declared, false, "attestation refused: it names nobody");
+      return refuse(o, declared, false, Refusal.forbidden("attestation refused: it names nobody"));
     }
     if (!declared.isEmpty() && !declared.equals(proven)) {
       return refuse(
           o,
           declared,
           false,
-          "declared '" + declared + "' but the attestation proves '" + proven + "'");
+          Refusal.forbidden(
+              "declared '" + declared + "' but the attestation proves '" + proven + "'"));
     }
     return decide(o, proven, true, identityRefusal(o.action, proven, true));
   }
 
   /** The checks on who decides, for an identity either declared or already proven. */
-  private String identityRefusal(String action, String by, boolean verified) {
+  private Refusal identityRefusal(String action, String by, boolean verified) {
     if (!approvers.contains(by)) {
-      return "'"
-          + by
-          + "' is not an approver at gate '"
-          + name
-          + "' (may decide: "
-          + (approvers.isEmpty() ? "nobody known" : String.join(", ", approvers))
-          + ")";
+      return Refusal.forbidden(
+          "'"
+              + by
+              + "' is not an approver at gate '"
+              + name
+              + "' (may decide: "
+              + (approvers.isEmpty() ? "nobody known" : String.join(", ", approvers))
+              + ")");
     }
     if (spec.requireVerifiedIdentityOrDefault() && !verified) {
-      return "gate '"
-          + name
-          + "' requires a verified identity: a declared 'by' is not enough, decide through an"
-          + " authenticated path that attests who you are";
+      return Refusal.forbidden(
+          "gate '"
+              + name
+              + "' requires a verified identity: a declared 'by' is not enough, decide through an"
+              + " authenticated path that attests who you are");
     }
     if (APPROVE.equals(action) && !spec.allowSelfApprovalOrDefault() && by.equals(runStarter)) {
-      return "self-approval refused: '"
-          + by
-          + "' started this run and gate '"
-          + name
-          + "' needs someone else's approval (four eyes)";
+      return Refusal.forbidden(
+          "self-approval refused: '"
+              + by
+              + "' started this run and gate '"
+              + name
+              + "' needs someone else's approval (four eyes)");
     }
     if (decided.contains(by)) {
-      return "'" + by + "' has already decided at gate '" + name + "'";
+      return Refusal.conflict("'" + by + "' has already decided at gate '" + name + "'");
     }
     return null;
   }
 
-  private GateDecision decide(Offer o, String by, boolean verified, String refusal) {
+  private GateDecision decide(Offer o, String by, boolean verified, Refusal refusal) {
     if (refusal != null) {
       return refuse(o, by, verified, refusal);
     }
@@ -455,8 +516,12 @@ public final class ApprovalGate {
     return d;
   }
 
-  private GateDecision refuse(Offer o, String by, boolean verified, String why) {
+  private GateDecision refuse(Offer o, String by, boolean verified, Refusal refusal) {
+    String why = refusal.why();
     GateDecision d = record(o, by, verified, false, why);
+    if (refusal.forbidden()) {
+      forbiddenDecisions.add(d);
+    }
     log.add(d.by(), "refused", o.action + " at " + name + " via " + o.channel + ": " + why);
     return d;
   }

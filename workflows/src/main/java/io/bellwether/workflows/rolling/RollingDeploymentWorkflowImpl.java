@@ -29,6 +29,7 @@ import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
 import io.bellwether.workflows.control.Controls;
 import io.bellwether.workflows.gate.ApprovalGate;
+import io.bellwether.workflows.notify.RunNotices;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -91,6 +92,9 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   private final AuditTrail trail = new AuditTrail();
   private final Controls controls = new Controls(trail);
 
+  /** What people are told; does nothing for runs that began before notifications existed. */
+  private RunNotices notices;
+
   /** The gate after the first batch; null when the spec has none. */
   private ApprovalGate gate;
 
@@ -107,14 +111,35 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   @Override
   public RollingResult run(RollingDeploymentSpec spec) {
     this.spec = spec;
+    // First, on every path: the version marker must sit at the same point of every new history.
+    notices = RunNotices.forRun(TYPE, trail);
     WorkflowMetrics.runStarted();
     trail.add(
         spec == null ? "unknown" : spec.requestedByOrUnknown(),
         "started",
         spec == null ? "no spec" : spec.service() + " to " + spec.version());
+    RollingResult result;
+    try {
+      result = deploy();
+    } catch (TemporalFailure e) {
+      tellTheEnd();
+      throw e;
+    }
+    tellTheEnd();
+    return result;
+  }
+
+  /** The last notification, chosen by the final phase, then a bounded wait for delivery. */
+  private void tellTheEnd() {
+    notices.ended(phase, phase == Phase.ROLLED_BACK ? rollbackReason : message, rollbackBy);
+    notices.finish();
+  }
+
+  private RollingResult deploy() {
     try {
       List<ServerInfo> pool = validate(spec);
       plan(pool);
+      notices.started(spec.service(), spec.version());
       walkBatches();
       if (rollbackRequested) {
         return WorkflowScopes.outsideCancel(() -> rollBack("rolled_back"));
@@ -230,6 +255,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
               Workflow.getInfo().getWorkflowId(),
               ApprovalGate.newActivities(),
               trail);
+      gate.onOpen(notices::gateWaiting);
     }
     phase = Phase.PROGRESSING;
     trail.add(
@@ -266,6 +292,7 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
       }
       step = "";
       trail.add(BELLWETHER, "batch-done", "batch " + b + " of " + totalBatches);
+      notices.trafficStep(upgradedPercent());
       if (b == 1 && gate != null) {
         awaitApproval();
         if (rollbackRequested) {
@@ -918,6 +945,16 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
 
   private Duration healthTimeout() {
     return HealthProbes.timeout(spec.healthCheckOrDefault());
+  }
+
+  /** Share of the pool (0-100, rounded down) that runs the new version and is back in service. */
+  private int upgradedPercent() {
+    if (instances.isEmpty()) {
+      return 0;
+    }
+    long upgraded =
+        instances.values().stream().filter(i -> InstanceRun.UPGRADED.equals(i.progress)).count();
+    return (int) (upgraded * 100 / instances.size());
   }
 
   private List<InstanceRun> batchMembers(int b) {

@@ -35,6 +35,7 @@ import io.bellwether.contracts.spec.HealthCheckSpec;
 import io.bellwether.contracts.spec.SmokeCheckSpec;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
+import io.bellwether.workflows.notify.RecordingNotify;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -84,7 +85,7 @@ class BlueGreenDeploymentWorkflowTest {
     worker.registerWorkflowImplementationTypes(BlueGreenDeploymentWorkflowImpl.class);
     fake = new FakeSwitch().blue("1.0.0", 2);
     worker.registerActivitiesImplementations(
-        fake.pool, fake.deploy, fake.health, fake.config, fake.gate);
+        fake.pool, fake.deploy, fake.health, fake.config, fake.gate, new RecordingNotify());
     env.start();
     client = env.getWorkflowClient();
   }

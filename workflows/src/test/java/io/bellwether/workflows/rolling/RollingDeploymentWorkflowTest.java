@@ -46,6 +46,7 @@ import io.bellwether.contracts.spec.TargetRef;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.workflows.WorkflowMetrics;
+import io.bellwether.workflows.notify.RecordingNotify;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -100,7 +101,9 @@ class RollingDeploymentWorkflowTest {
                 .build());
     worker.registerWorkflowImplementationTypes(RollingDeploymentWorkflowImpl.class);
     pool = new FakePool();
-    worker.registerActivitiesImplementations(pool.traffic, pool.deploy, pool.health, pool.config);
+    // New runs ask for notification destinations; none are configured here.
+    worker.registerActivitiesImplementations(
+        pool.traffic, pool.deploy, pool.health, pool.config, new RecordingNotify());
     env.start();
     client = env.getWorkflowClient();
   }

@@ -31,6 +31,7 @@ import io.bellwether.contracts.spec.TargetRef;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.workflows.gate.ApprovalGate;
 import io.bellwether.workflows.gate.FakeApprovers;
+import io.bellwether.workflows.notify.RecordingNotify;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -64,7 +65,12 @@ class RollingGateTest {
     pool = new FakePool();
     approvers = new FakeApprovers();
     worker.registerActivitiesImplementations(
-        pool.traffic, pool.deploy, pool.health, pool.config, approvers.activities);
+        pool.traffic,
+        pool.deploy,
+        pool.health,
+        pool.config,
+        approvers.activities,
+        new RecordingNotify());
     env.start();
     client = env.getWorkflowClient();
     pool.add("s1", "1.0.0", ServerState.READY, 100)

@@ -1,4 +1,4 @@
-package io.bellwether.activities.notify;
+package io.bellwether.contracts.notify;
 
 import java.util.List;
 
