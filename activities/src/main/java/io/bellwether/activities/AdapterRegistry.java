@@ -5,6 +5,7 @@ import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
+import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
 import io.bellwether.activities.deploy.CommandDeployer;
@@ -16,6 +17,8 @@ import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
 import io.bellwether.activities.health.HealthCheck;
 import io.bellwether.activities.health.HttpHealthCheck;
 import io.bellwether.activities.identity.Attestations;
+import io.bellwether.activities.notify.Notifier;
+import io.bellwether.activities.notify.Notifiers;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.TrafficRouter;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -48,6 +52,8 @@ public final class AdapterRegistry {
   private final Map<String, HealthCheck> healthChecks;
   private final ApproversConfig approvers;
   private final IdentityConfig identity;
+  private final Map<String, Notifier> notifiers;
+  private final NotifyRoutes notifyRoutes;
 
   /**
    * A registry of ready-made adapters, without pool switches, approver groups or identity keys,
@@ -71,6 +77,24 @@ public final class AdapterRegistry {
       Map<String, HealthCheck> healthChecks,
       ApproversConfig approvers,
       IdentityConfig identity) {
+    this(routers, poolSwitches, deployers, healthChecks, approvers, identity, Map.of(), null);
+  }
+
+  /**
+   * A registry of ready-made adapters with notifiers and their routes. The routes are not checked
+   * against the notifiers here; {@link #fromConfig} does that.
+   */
+  public AdapterRegistry(
+      Map<String, TrafficRouter> routers,
+      Map<String, PoolSwitch> poolSwitches,
+      Map<String, Deployer> deployers,
+      Map<String, HealthCheck> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, Notifier> notifiers,
+      NotifyRoutes notifyRoutes) {
+    this.notifiers = notifiers == null ? Map.of() : Map.copyOf(notifiers);
+    this.notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
     this.routers = Map.copyOf(routers);
     this.poolSwitches = Map.copyOf(poolSwitches);
     this.deployers = Map.copyOf(deployers);
@@ -84,7 +108,9 @@ public final class AdapterRegistry {
    * problem, one per line as {@code bellwether.<kind>.<name>.<setting>: reason}, when an entry has
    * a missing or unknown {@code type} or lacks a setting its type requires. There is no default
    * type: a typo must stop the worker, not pick some adapter. Pools ({@code
-   * bellwether.routers.<name>.pools.<pool>}), approver groups and identity keys are checked too.
+   * bellwether.routers.<name>.pools.<pool>}), approver groups and identity keys are checked too,
+   * and so are notifiers ({@code bellwether.notifiers.<name>}, never echoing a URL) and their
+   * routes ({@code bellwether.notify.*}): a route naming an unconfigured notifier is a problem.
    */
   public static AdapterRegistry fromConfig(BellwetherConfig config) {
     List<String> problems = new ArrayList<>();
@@ -114,6 +140,8 @@ public final class AdapterRegistry {
             problems);
     problems.addAll(approverProblems(config.approvers()));
     problems.addAll(identityProblems(config.identity()));
+    Map<String, Notifier> notifiers = Notifiers.build(config.notifiers(), problems);
+    problems.addAll(routeProblems(config.notifyRoutes(), config.notifiers().keySet()));
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "Bellwether configuration has "
@@ -130,7 +158,14 @@ public final class AdapterRegistry {
               new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout()), c.pools()));
     }
     return new AdapterRegistry(
-        routers, switches, deployers, checks, config.approvers(), config.identity());
+        routers,
+        switches,
+        deployers,
+        checks,
+        config.approvers(),
+        config.identity(),
+        notifiers,
+        config.notifyRoutes());
   }
 
   /** The blue-green switch of the router configured under {@code name}, or empty. */
@@ -146,6 +181,21 @@ public final class AdapterRegistry {
   /** Attestation keys from {@code bellwether.identity}. */
   public IdentityConfig identity() {
     return identity;
+  }
+
+  /** The notifier configured under {@code name}, or empty. */
+  public Optional<Notifier> notifier(String name) {
+    return Optional.ofNullable(name == null ? null : notifiers.get(name));
+  }
+
+  /** Configured notifier names. */
+  public Set<String> notifierNames() {
+    return notifiers.keySet();
+  }
+
+  /** Which notifiers hear about which service, from {@code bellwether.notify}. */
+  public NotifyRoutes notifyRoutes() {
+    return notifyRoutes;
   }
 
   /** The router configured under {@code name}, or empty. */
@@ -291,6 +341,41 @@ public final class AdapterRegistry {
       }
     }
     return out;
+  }
+
+  /**
+   * Every route entry that is blank or names no configured notifier. A name that looks like a URL
+   * (pasted into the wrong setting) is not echoed.
+   */
+  static List<String> routeProblems(NotifyRoutes routes, Set<String> configured) {
+    List<String> out = new ArrayList<>();
+    String known = configured.isEmpty() ? "none" : String.join(", ", new TreeSet<>(configured));
+    routeProblems("bellwether.notify.default", routes.defaults(), configured, known, out);
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(routes.services()).entrySet()) {
+      routeProblems(
+          "bellwether.notify.services." + e.getKey(), e.getValue(), configured, known, out);
+    }
+    return out;
+  }
+
+  private static void routeProblems(
+      String at, List<String> names, Set<String> configured, String known, List<String> out) {
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name == null || name.isBlank()) {
+        out.add(at + "[" + i + "]: empty notifier name");
+      } else if (!configured.contains(name)) {
+        String shown = name.contains("://") ? "<a URL>" : "'" + name + "'";
+        out.add(
+            at
+                + "["
+                + i
+                + "]: no notifier "
+                + shown
+                + " is configured under bellwether.notifiers; configured: "
+                + known);
+      }
+    }
   }
 
   private static List<String> identityProblems(IdentityConfig c) {

@@ -11,16 +11,17 @@ public final class BellwetherActivities {
    * Builds every adapter the configuration names and returns the activity implementations to
    * register on the worker, in this order: {@link TrafficActivitiesImpl}, {@link
    * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}, {@link
-   * SwitchActivitiesImpl}, {@link GateActivitiesImpl}. Throws
+   * SwitchActivitiesImpl}, {@link GateActivitiesImpl}, {@link NotifyActivitiesImpl}. Throws
    * {@link IllegalStateException} listing every problem when a named entry has a missing or unknown
-   * type or lacks a required setting: a misconfigured worker must not start. Connects to nothing: a
+   * type or lacks a required setting, or a notify route names an unconfigured notifier: a
+   * misconfigured worker must not start. Connects to nothing: a
    * router that is down fails activities (retryably), not startup.
    */
   public static List<Object> create(BellwetherConfig config) {
     return create(AdapterRegistry.fromConfig(config));
   }
 
-  /** The six activity implementations over an existing registry, in the order above. */
+  /** The seven activity implementations over an existing registry, in the order above. */
   public static List<Object> create(AdapterRegistry registry) {
     return List.of(
         new TrafficActivitiesImpl(registry),
@@ -28,6 +29,7 @@ public final class BellwetherActivities {
         new HealthActivitiesImpl(registry),
         new ConfigActivitiesImpl(registry),
         new SwitchActivitiesImpl(registry),
-        new GateActivitiesImpl(registry));
+        new GateActivitiesImpl(registry),
+        new NotifyActivitiesImpl(registry));
   }
 }

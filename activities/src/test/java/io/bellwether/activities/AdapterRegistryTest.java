@@ -96,18 +96,19 @@ class AdapterRegistryTest {
   }
 
   @Test
-  void createReturnsTheSixActivityImplementations() {
+  void createReturnsTheSevenActivityImplementations() {
     List<Object> impls =
         BellwetherActivities.create(
             new BellwetherConfig(
                 Map.of("edge", new RouterConfig("haproxy", "tcp:127.0.0.1:1", null)), null, null));
-    assertEquals(6, impls.size());
+    assertEquals(7, impls.size());
     assertInstanceOf(TrafficActivities.class, impls.get(0));
     assertInstanceOf(DeployActivities.class, impls.get(1));
     assertInstanceOf(HealthActivities.class, impls.get(2));
     assertInstanceOf(ConfigActivities.class, impls.get(3));
     assertInstanceOf(io.bellwether.contracts.bluegreen.SwitchActivities.class, impls.get(4));
     assertInstanceOf(io.bellwether.contracts.gate.GateActivities.class, impls.get(5));
+    assertInstanceOf(io.bellwether.contracts.notify.NotifyActivities.class, impls.get(6));
     assertThrows(
         IllegalStateException.class,
         () ->

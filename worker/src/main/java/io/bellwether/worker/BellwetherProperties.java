@@ -5,19 +5,24 @@ import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
+import io.bellwether.activities.config.NotifierConfig;
+import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.RouterConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * The worker's {@code bellwether.*} settings: how to reach Temporal, and the named routers,
- * deployers, health checks, approver groups and identity keys that specs may refer to.
+ * deployers, health checks, approver groups and identity keys that specs may refer to, and
+ * where run notifications go.
  *
- * <p>Secrets (the Temporal API key, identity keys) are bound here but never printed: {@link
- * #toString()} of every part that holds one names the keys only.
+ * <p>Secrets (the Temporal API key, identity keys, notifier URLs) are bound here but never
+ * printed: {@link #toString()} of every part that holds one names the keys only, and shows a
+ * notifier URL as scheme and host.
  *
  * @param temporal connection to Temporal
  * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}} and
@@ -28,6 +33,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param approvers {@code bellwether.approvers.groups.<group>: [user, ...]}
  * @param identity {@code bellwether.identity.keys.<keyId>: secret} and {@code
  *     bellwether.identity.max-age}
+ * @param notifiers {@code bellwether.notifiers.<name>.{type,url,timeout}}: notification
+ *     destinations; {@code url} is a secret
+ * @param notifyRoutes {@code bellwether.notify.default} and {@code
+ *     bellwether.notify.services.<service>}: notifier names per service
  */
 @ConfigurationProperties("bellwether")
 public record BellwetherProperties(
@@ -36,7 +45,10 @@ public record BellwetherProperties(
     Map<String, DeployerConfig> deployers,
     Map<String, HealthCheckConfig> healthChecks,
     ApproversConfig approvers,
-    IdentityConfig identity) {
+    IdentityConfig identity,
+    Map<String, NotifierConfig> notifiers,
+    // "notify" itself cannot name a record component: Object.notify() has it.
+    @Name("notify") NotifyRoutes notifyRoutes) {
 
   public BellwetherProperties {
     routers = routers == null ? Map.of() : routers;
@@ -44,11 +56,14 @@ public record BellwetherProperties(
     healthChecks = healthChecks == null ? Map.of() : healthChecks;
     approvers = approvers == null ? new ApproversConfig(null) : approvers;
     identity = identity == null ? new IdentityConfig(null, null) : identity;
+    notifiers = notifiers == null ? Map.of() : notifiers;
+    notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
   }
 
   /** The part the activities module builds its adapters from. */
   public BellwetherConfig toConfig() {
-    return new BellwetherConfig(routers, deployers, healthChecks, approvers, identity);
+    return new BellwetherConfig(
+        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes);
   }
 
   /**

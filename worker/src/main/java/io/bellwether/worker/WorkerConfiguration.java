@@ -3,6 +3,7 @@ package io.bellwether.worker;
 import io.bellwether.activities.BellwetherActivities;
 import io.bellwether.contracts.TaskQueues;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
+import io.bellwether.workflows.check.TargetCheckWorkflowImpl;
 import io.bellwether.workflows.rolling.RollingDeploymentWorkflowImpl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -164,12 +165,14 @@ public class WorkerConfiguration {
     workers.getWorkers();
     Worker worker = workers.getWorkerFactory().getWorker(TaskQueues.BELLWETHER);
     worker.registerWorkflowImplementationTypes(
-        RollingDeploymentWorkflowImpl.class, BlueGreenDeploymentWorkflowImpl.class);
+        RollingDeploymentWorkflowImpl.class,
+        BlueGreenDeploymentWorkflowImpl.class,
+        TargetCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.objects().toArray());
     log.info(
         "Bellwether worker, {} mode: Temporal {}{}, namespace {}, task queue {}, sticky execution"
             + " {}; routers {}, pools {}, deployers {}, health checks {}, approver groups {},"
-            + " identity keys {}",
+            + " identity keys {}, notifiers {}, notify {}",
         connection.isEmbedded() ? "embedded" : "cluster",
         connection.target(),
         connection.isEmbedded() ? " (in-process server)" : "",
@@ -182,7 +185,10 @@ public class WorkerConfiguration {
         new TreeSet<>(properties.healthChecks().keySet()),
         new TreeSet<>(properties.approvers().groups().keySet()),
         // Key ids only: the secrets never reach a log.
-        new TreeSet<>(properties.identity().keys().keySet()));
+        new TreeSet<>(properties.identity().keys().keySet()),
+        // Names only: a notifier URL is a credential.
+        new TreeSet<>(properties.notifiers().keySet()),
+        properties.notifyRoutes());
     return new BellwetherWorkerRegistration(worker);
   }
 

@@ -106,6 +106,43 @@ class WorkerConfigBindingTest {
   }
 
   @Test
+  void notifiersAndNotifyRoutesBind() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("bellwether.notifiers.chat.type", "slack");
+    p.put("bellwether.notifiers.chat.url", "https://hooks.example/services/T0/B0/" + SECRET);
+    p.put("bellwether.notifiers.chat.timeout", "3s");
+    p.put("bellwether.notifiers.audit.type", "webhook");
+    p.put("bellwether.notifiers.audit.url", "http://127.0.0.1:9000/hook");
+    p.put("bellwether.notify.default[0]", "chat");
+    p.put("bellwether.notify.services.shop[0]", "chat");
+    p.put("bellwether.notify.services.shop[1]", "audit");
+    BellwetherProperties props = bind(List.of(new MapConfigurationPropertySource(p)));
+
+    BellwetherConfig c = props.toConfig();
+    assertEquals("slack", c.notifiers().get("chat").type());
+    assertEquals("https://hooks.example/services/T0/B0/" + SECRET, c.notifiers().get("chat").url());
+    assertEquals(Duration.ofSeconds(3), c.notifiers().get("chat").timeout());
+    assertEquals("webhook", c.notifiers().get("audit").type());
+    assertEquals(List.of("chat"), c.notifyRoutes().defaults());
+    assertEquals(List.of("chat", "audit"), c.notifyRoutes().destinationsFor("shop"));
+    assertEquals(List.of("chat"), c.notifyRoutes().destinationsFor("web"));
+
+    String printed = props.toString() + c.toString();
+    assertFalse(printed.contains(SECRET), printed);
+    assertFalse(printed.contains("9000/hook"), printed);
+    assertTrue(printed.contains("https://hooks.example"), "scheme and host may show: " + printed);
+  }
+
+  @Test
+  void withoutNotifierKeysNobodyIsNotified() {
+    BellwetherConfig c =
+        bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))))
+            .toConfig();
+    assertTrue(c.notifiers().isEmpty());
+    assertEquals(List.of(), c.notifyRoutes().destinationsFor("shop"));
+  }
+
+  @Test
   void secretsNeverAppearInThePrintedConfiguration() {
     Map<String, String> p = issue3Keys();
     p.put("bellwether.identity.keys.ops", SECRET);

@@ -1,6 +1,7 @@
 package io.bellwether.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -70,6 +72,44 @@ class WorkerConfigurationTest {
     assertTrue(cause.problems().stream().anyMatch(p -> p.contains("teleport")), cause.getMessage());
     assertTrue(
         cause.problems().stream().anyMatch(p -> p.contains("carrier-pigeon")), cause.getMessage());
+  }
+
+  @Test
+  void badNotifiersAndRoutesToUnknownNotifiersStopStartupWithoutShowingAUrl() throws IOException {
+    int port = TestPorts.free();
+    String secret = "/services/T0/B0/xyzSecretToken";
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=" + port,
+                    "bellwether.notifiers.chat.type=slack",
+                    "bellwether.notifiers.chat.url=https://hooks.example" + secret,
+                    "bellwether.notifiers.teams.type=msteams",
+                    "bellwether.notifiers.teams.url=https://hooks.example" + secret,
+                    "bellwether.notifiers.audit.type=webhook",
+                    "bellwether.notify.default[0]=chat",
+                    "bellwether.notify.default[1]=pager",
+                    "bellwether.notify.services.shop[0]=audit",
+                    "bellwether.notify.services.shop[1]=chta"));
+    WorkerConfigurationException cause = find(e);
+    List<String> problems = cause.problems();
+    assertEquals(4, problems.size(), cause.getMessage());
+    for (String expected :
+        List.of(
+            "bellwether.notifiers.audit.url: is missing",
+            "bellwether.notifiers.teams.type: unknown 'msteams'",
+            "bellwether.notify.default[1]: no notifier 'pager' is configured",
+            "bellwether.notify.services.shop[1]: no notifier 'chta' is configured")) {
+      assertTrue(
+          problems.stream().anyMatch(p -> p.startsWith(expected)),
+          "missing '" + expected + "' in " + problems);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(secret), t.getMessage());
+    }
+    assertPortFree(port);
   }
 
   @Test

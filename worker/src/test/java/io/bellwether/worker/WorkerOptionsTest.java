@@ -35,6 +35,8 @@ class WorkerOptionsTest {
             Map.of(),
             Map.of(),
             null,
+            null,
+            null,
             null);
     WorkerOptions options =
         new WorkerConfiguration()

@@ -11,13 +11,19 @@ import java.util.Map;
  * @param healthChecks {@code bellwether.health-checks.<name>}
  * @param approvers {@code bellwether.approvers}: groups of users that gates may name
  * @param identity {@code bellwether.identity}: keys that verify approval attestations
+ * @param notifiers {@code bellwether.notifiers.<name>}: where run notifications go; the URLs are
+ *     secrets and print redacted
+ * @param notifyRoutes {@code bellwether.notify}: which notifiers hear about which service (not
+ *     named {@code notify}, which {@link Object} already uses)
  */
 public record BellwetherConfig(
     Map<String, RouterConfig> routers,
     Map<String, DeployerConfig> deployers,
     Map<String, HealthCheckConfig> healthChecks,
     ApproversConfig approvers,
-    IdentityConfig identity) {
+    IdentityConfig identity,
+    Map<String, NotifierConfig> notifiers,
+    NotifyRoutes notifyRoutes) {
 
   public BellwetherConfig {
     routers = routers == null ? Map.of() : Map.copyOf(routers);
@@ -25,6 +31,22 @@ public record BellwetherConfig(
     healthChecks = healthChecks == null ? Map.of() : Map.copyOf(healthChecks);
     approvers = approvers == null ? new ApproversConfig(null) : approvers;
     identity = identity == null ? new IdentityConfig(null, null) : identity;
+    // A null entry stays in, so that startup can report it instead of silently dropping it.
+    notifiers =
+        notifiers == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(notifiers));
+    notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
+  }
+
+  /** Without notifiers, as before notifications existed. */
+  public BellwetherConfig(
+      Map<String, RouterConfig> routers,
+      Map<String, DeployerConfig> deployers,
+      Map<String, HealthCheckConfig> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity) {
+    this(routers, deployers, healthChecks, approvers, identity, null, null);
   }
 
   /** Without approver groups or identity keys, as before gates existed. */
@@ -32,6 +54,6 @@ public record BellwetherConfig(
       Map<String, RouterConfig> routers,
       Map<String, DeployerConfig> deployers,
       Map<String, HealthCheckConfig> healthChecks) {
-    this(routers, deployers, healthChecks, null, null);
+    this(routers, deployers, healthChecks, null, null, null, null);
   }
 }

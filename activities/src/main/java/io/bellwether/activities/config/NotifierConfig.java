@@ -21,7 +21,9 @@ public record NotifierConfig(String type, String url, Duration timeout) {
 
   @Override
   public String toString() {
-    return "NotifierConfig[type=" + type + ", url=" + redact(url) + ", timeout=" + timeout + "]";
+    // A URL pasted into the type setting is as secret as one in the url setting.
+    String shownType = type != null && type.contains("://") ? "<a URL>" : type;
+    return "NotifierConfig[type=" + shownType + ", url=" + redact(url) + ", timeout=" + timeout + "]";
   }
 
   /**
