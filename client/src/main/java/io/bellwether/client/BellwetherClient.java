@@ -1,11 +1,15 @@
 package io.bellwether.client;
 
+import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.TaskQueues;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.check.TargetCheckRequest;
+import io.bellwether.contracts.check.TargetCheckWorkflow;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
+import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.spec.InvalidSpecException;
@@ -16,20 +20,34 @@ import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -48,6 +66,12 @@ public final class BellwetherClient implements AutoCloseable {
   /** The workflow types this client knows, in the order {@link #list} asks for them. */
   public static final List<String> TYPES =
       List.of(RollingDeploymentWorkflow.TYPE, BlueGreenDeploymentWorkflow.TYPE);
+
+  /** How long {@link #validate(String)} waits for a worker to check the spec's names. */
+  public static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The memo key an API puts on runs it starts, so that a retried start can be recognised. */
+  public static final String MEMO_IDEMPOTENCY = "bellwether.idempotency";
 
   private final WorkflowClient client;
   private final WorkflowServiceStubs ownedStubs;
@@ -100,10 +124,14 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws RunAlreadyStartedException when a run with that id is running now
    */
   public RunRef start(RollingDeploymentSpec spec) {
+    return start(spec, Map.of());
+  }
+
+  private RunRef start(RollingDeploymentSpec spec, Map<String, ?> memo) {
     requireValid(spec == null ? null : SpecValidator.validate(spec), spec);
     String id = WorkflowIds.rolling(spec);
     RollingDeploymentWorkflow stub =
-        client.newWorkflowStub(RollingDeploymentWorkflow.class, options(id));
+        client.newWorkflowStub(RollingDeploymentWorkflow.class, options(id, memo));
     try {
       WorkflowExecution e = WorkflowClient.start(stub::run, spec);
       return new RunRef(id, e.getRunId(), RollingDeploymentWorkflow.TYPE);
@@ -120,10 +148,14 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws RunAlreadyStartedException when a run with that id is running now
    */
   public RunRef start(BlueGreenDeploymentSpec spec) {
+    return start(spec, Map.of());
+  }
+
+  private RunRef start(BlueGreenDeploymentSpec spec, Map<String, ?> memo) {
     requireValid(spec == null ? null : SpecValidator.validate(spec), spec);
     String id = WorkflowIds.blueGreen(spec);
     BlueGreenDeploymentWorkflow stub =
-        client.newWorkflowStub(BlueGreenDeploymentWorkflow.class, options(id));
+        client.newWorkflowStub(BlueGreenDeploymentWorkflow.class, options(id, memo));
     try {
       WorkflowExecution e = WorkflowClient.start(stub::run, spec);
       return new RunRef(id, e.getRunId(), BlueGreenDeploymentWorkflow.TYPE);
@@ -141,14 +173,141 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws RunAlreadyStartedException when a run with that id is running now
    */
   public RunRef start(String yamlOrJson) {
+    return start(yamlOrJson, Map.of());
+  }
+
+  /**
+   * Like {@link #start(String)}, and puts {@code memo} on the run (Temporal memo: visible in
+   * describe and listings, never read by the workflow), such as {@link #MEMO_IDEMPOTENCY}. Values
+   * are converted by the client's data converter; null or empty means no memo.
+   *
+   * @throws InvalidSpecException when the text does not parse, names an unknown kind, or breaks a
+   *     rule; nothing is started
+   * @throws RunAlreadyStartedException when a run with that id is running now (its memo is not
+   *     changed; read it with {@link #memo})
+   */
+  public RunRef start(String yamlOrJson, Map<String, ?> memo) {
     String kind = SpecLoader.kindOf(yamlOrJson);
+    Map<String, ?> m = memo == null ? Map.of() : memo;
     return switch (kind) {
-      case SpecLoader.KIND_ROLLING -> start(SpecLoader.rolling(yamlOrJson));
-      case SpecLoader.KIND_BLUE_GREEN -> start(SpecLoader.blueGreen(yamlOrJson));
-      default ->
-          throw new InvalidSpecException(
-              List.of(new Violation("kind", "must be one of " + TYPES + ", was '" + kind + "'")));
+      case SpecLoader.KIND_ROLLING -> start(SpecLoader.rolling(yamlOrJson), m);
+      case SpecLoader.KIND_BLUE_GREEN -> start(SpecLoader.blueGreen(yamlOrJson), m);
+      default -> throw new InvalidSpecException(List.of(unknownKind(kind)));
     };
+  }
+
+  /**
+   * Every problem with a spec, without starting anything: first what does not parse and what
+   * breaks a rule ({@link SpecLoader}, {@link SpecValidator}); only when there is none, the names
+   * the worker's configuration lacks (router, pool, backend, deployer, health check), asked of a
+   * worker through a short {@code TargetCheck} run ({@code targetcheck-<uuid>}). Empty when the
+   * spec would start. Waits up to {@link #TARGET_CHECK_TIMEOUT} for a worker.
+   *
+   * @throws WorkerUnavailableException when no worker completed the check in time
+   */
+  public List<Violation> validate(String yamlOrJson) {
+    return validate(yamlOrJson, TARGET_CHECK_TIMEOUT);
+  }
+
+  /**
+   * {@link #validate(String)} with another wait for the worker; the check run's execution timeout
+   * is {@code workerTimeout}.
+   *
+   * @throws WorkerUnavailableException when no worker completed the check within {@code
+   *     workerTimeout}
+   * @throws io.temporal.client.WorkflowFailedException when the check run failed for another reason
+   */
+  public List<Violation> validate(String yamlOrJson, Duration workerTimeout) {
+    TargetCheckRequest request;
+    try {
+      String kind = SpecLoader.kindOf(yamlOrJson);
+      switch (kind) {
+        case SpecLoader.KIND_ROLLING ->
+            request = TargetCheckRequest.of(SpecLoader.rolling(yamlOrJson).target());
+        case SpecLoader.KIND_BLUE_GREEN ->
+            request = TargetCheckRequest.of(SpecLoader.blueGreen(yamlOrJson).target());
+        default -> {
+          return List.of(unknownKind(kind));
+        }
+      }
+    } catch (InvalidSpecException e) {
+      return e.violations();
+    }
+    String id = TargetCheckWorkflow.ID_PREFIX + UUID.randomUUID();
+    WorkflowStub check =
+        client.newUntypedWorkflowStub(
+            TargetCheckWorkflow.TYPE,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.BELLWETHER)
+                // The server ends the run when no worker takes it, so nothing lingers.
+                .setWorkflowExecutionTimeout(workerTimeout)
+                .build());
+    check.start(request);
+    try {
+      // A little longer than the run may live, so that the server's timeout is what we see.
+      long waitMs = workerTimeout.plusSeconds(5).toMillis();
+      List<Violation> out =
+          check.getResult(waitMs, TimeUnit.MILLISECONDS, List.class, VIOLATIONS);
+      return out == null ? List.of() : List.copyOf(out);
+    } catch (TimeoutException e) {
+      throw workerUnavailable(id, workerTimeout, e);
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        throw workerUnavailable(id, workerTimeout, e);
+      }
+      throw e;
+    }
+  }
+
+  private static final Type VIOLATIONS = violationsType();
+
+  private static Type violationsType() {
+    try {
+      return TargetCheckWorkflow.class
+          .getMethod("check", TargetCheckRequest.class)
+          .getGenericReturnType();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static WorkerUnavailableException workerUnavailable(
+      String id, Duration timeout, Throwable cause) {
+    return new WorkerUnavailableException(
+        "no Bellwether worker checked the spec's names within "
+            + timeout.toSeconds()
+            + " s ("
+            + id
+            + "); is a worker running on task queue "
+            + TaskQueues.BELLWETHER
+            + "?",
+        cause);
+  }
+
+  private static Violation unknownKind(String kind) {
+    return new Violation("kind", "must be one of " + TYPES + ", was '" + kind + "'");
+  }
+
+  /**
+   * The memo {@code key} of the latest run with this id, when it is a string; empty when the run
+   * has no such memo or it is not a string. Read-only.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public Optional<String> memo(String workflowId, String key) {
+    Payload payload = describe(workflowId).getMemo().getFieldsMap().get(key);
+    if (payload == null) {
+      return Optional.empty();
+    }
+    try {
+      // Decoded untyped: a typed read would turn a number into its digits.
+      Object value =
+          client.getOptions().getDataConverter().fromPayload(payload, Object.class, Object.class);
+      return value instanceof String text ? Optional.of(text) : Optional.empty();
+    } catch (DataConverterException unreadable) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -158,6 +317,10 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws RunNotFoundException when no run has that id
    */
   public String typeOf(String workflowId) {
+    return describe(workflowId).getType().getName();
+  }
+
+  private WorkflowExecutionInfo describe(String workflowId) {
     try {
       return client
           .getWorkflowServiceStubs()
@@ -167,9 +330,7 @@ public final class BellwetherClient implements AutoCloseable {
                   .setNamespace(client.getOptions().getNamespace())
                   .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                   .build())
-          .getWorkflowExecutionInfo()
-          .getType()
-          .getName();
+          .getWorkflowExecutionInfo();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new RunNotFoundException(workflowId, e);
@@ -218,7 +379,7 @@ public final class BellwetherClient implements AutoCloseable {
    * right after.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse approve(String workflowId, OperatorRequest request) {
     return control(workflowId, "approve", request);
@@ -228,7 +389,7 @@ public final class BellwetherClient implements AutoCloseable {
    * Rejects the open gate through {@code rejectUpdate}; returns the run's state right after.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse reject(String workflowId, OperatorRequest request) {
     return control(workflowId, "reject", request);
@@ -238,7 +399,7 @@ public final class BellwetherClient implements AutoCloseable {
    * Pauses at the run's next safe point through {@code pauseUpdate}; returns the state after.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse pause(String workflowId, OperatorRequest request) {
     return control(workflowId, "pause", request);
@@ -248,7 +409,7 @@ public final class BellwetherClient implements AutoCloseable {
    * Lifts a pause through {@code resumeUpdate}; returns the state after.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse resume(String workflowId, OperatorRequest request) {
     return control(workflowId, "resume", request);
@@ -259,7 +420,7 @@ public final class BellwetherClient implements AutoCloseable {
    * state after (the rollback itself goes on in the run).
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse rollback(String workflowId, OperatorRequest request) {
     return control(workflowId, "rollback", request);
@@ -269,7 +430,7 @@ public final class BellwetherClient implements AutoCloseable {
    * Skips the current wait through {@code promoteUpdate}; returns the state after.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
-   * @throws RunNotFoundException when no open run has that id
+   * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
    */
   public ControlResponse promote(String workflowId, OperatorRequest request) {
     return control(workflowId, "promote", request);
@@ -302,6 +463,28 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws IllegalArgumentException when {@code kind} is neither
    */
   public List<RunSummary> list(String kind) {
+    return list(kind, null, null);
+  }
+
+  /**
+   * The Bellwether runs matching every filter given, open and closed, newest first; an empty list
+   * when none match. Each {@link RunSummary} carries the service read from its workflow id.
+   *
+   * <p>{@code kind} selects workflow types in the listing itself. {@code service} is matched on
+   * the workflow id ({@code rolling-<service>-}, {@code bluegreen-<service>-}); an id that reads
+   * more than one way (both names and versions may contain {@code -}) is settled by the run's
+   * status query. {@code phase} asks each candidate run's status query (closed runs answer too,
+   * while a worker is up), skipping closed runs for a phase that is not final; the summaries
+   * returned then carry the phase. A run whose status cannot be read is left out of a phase
+   * filter. Read-only.
+   *
+   * @param kind {@code RollingDeployment} or {@code BlueGreenDeployment}, or null for both
+   * @param service a service name, or null for all
+   * @param phase a {@link Phase} name ({@code AWAITING_APPROVAL}, case and {@code -}/{@code _}
+   *     ignored), or null for all
+   * @throws IllegalArgumentException when {@code kind} or {@code phase} is not one of those
+   */
+  public List<RunSummary> list(String kind, String service, String phase) {
     List<String> types;
     if (kind == null) {
       types = TYPES;
@@ -310,11 +493,77 @@ public final class BellwetherClient implements AutoCloseable {
     } else {
       throw new IllegalArgumentException("kind must be one of " + TYPES + " or null, was '" + kind + "'");
     }
-    return RunListing.list(
-            client.getWorkflowServiceStubs().blockingStub(), client.getOptions().getNamespace(), types)
-        .stream()
-        .map(RunListing::summary)
-        .toList();
+    Phase wanted = phase == null ? null : parsePhase(phase);
+    List<RunSummary> out = new ArrayList<>();
+    for (WorkflowExecutionInfo info :
+        RunListing.list(
+            client.getWorkflowServiceStubs().blockingStub(), client.getOptions().getNamespace(), types)) {
+      RunSummary run = RunListing.summary(info);
+      StatusView status = null;
+      if (service != null) {
+        List<String> readings = RunIds.candidates(run.type(), run.workflowId());
+        if (!readings.contains(service)) {
+          continue;
+        }
+        if (readings.size() > 1) {
+          status = statusView(run);
+          String actual = status != null ? status.service() : run.service();
+          if (!service.equals(actual)) {
+            continue;
+          }
+        }
+      }
+      if (wanted != null) {
+        if (!wanted.isFinal() && !run.running()) {
+          continue;
+        }
+        if (status == null) {
+          status = statusView(run);
+        }
+        if (status == null || status.phase() != wanted) {
+          continue;
+        }
+      }
+      if (status != null) {
+        run =
+            run.withStatus(
+                status.service() != null ? status.service() : run.service(),
+                wanted != null ? status.phase() : null);
+      }
+      out.add(run);
+    }
+    return out;
+  }
+
+  /** A {@link Phase} by name, forgiving case and dashes; {@code IllegalArgumentException} else. */
+  static Phase parsePhase(String phase) {
+    String name = phase.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+    try {
+      return Phase.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "phase must be one of " + Arrays.toString(Phase.values()) + " or null, was '" + phase + "'");
+    }
+  }
+
+  private record StatusView(String service, Phase phase) {}
+
+  /** The status of exactly this run (not the latest of its id), or null when it cannot be read. */
+  private StatusView statusView(RunSummary run) {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(run.workflowId(), Optional.of(run.runId()), Optional.empty());
+    try {
+      if (RollingDeploymentWorkflow.TYPE.equals(run.type())) {
+        RollingStatus s = stub.query("status", RollingStatus.class);
+        return new StatusView(s.service(), s.phase());
+      }
+      BlueGreenStatus s = stub.query("status", BlueGreenStatus.class);
+      return new StatusView(s.service(), s.phase());
+    } catch (WorkflowException | DataConverterException | StatusRuntimeException e) {
+      // No worker to answer, or a run too old for its query: its phase is unknown, not a failure
+      // of the whole listing.
+      return null;
+    }
   }
 
   /** Shuts down the connection {@link #connect} opened; does nothing for {@link #of}. Idempotent. */
@@ -335,8 +584,13 @@ public final class BellwetherClient implements AutoCloseable {
     }
   }
 
-  private static WorkflowOptions options(String id) {
-    return WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build();
+  private static WorkflowOptions options(String id, Map<String, ?> memo) {
+    WorkflowOptions.Builder b =
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER);
+    if (!memo.isEmpty()) {
+      b.setMemo(new LinkedHashMap<>(memo));
+    }
+    return b.build();
   }
 
   private <T> T query(String workflowId, Class<T> type) {
@@ -356,7 +610,18 @@ public final class BellwetherClient implements AutoCloseable {
     } catch (WorkflowUpdateException e) {
       throw new ControlRefusedException(workflowId, action, reason(e), e);
     } catch (WorkflowNotFoundException e) {
-      throw new RunNotFoundException(workflowId, e);
+      // Temporal answers "not found" for an update to a run that has closed; the run is there,
+      // the action just no longer applies, which is a refusal (conflict), not an unknown run.
+      WorkflowExecutionInfo info = describe(workflowId); // RunNotFoundException when truly unknown
+      String status = info.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+      throw new ControlRefusedException(
+          workflowId,
+          action,
+          "the run has finished (" + status + ")",
+          ApplicationFailure.newNonRetryableFailure(
+              action + " refused: the run has finished",
+              FailureTypes.CONTROL_REFUSED,
+              FailureTypes.REFUSAL_CONFLICT));
     }
   }
 

@@ -62,7 +62,9 @@ final class RunListing {
         i.getType().getName(),
         i.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
         instant(i.getStartTime()),
-        i.hasCloseTime() && i.getCloseTime().getSeconds() > 0 ? instant(i.getCloseTime()) : null);
+        i.hasCloseTime() && i.getCloseTime().getSeconds() > 0 ? instant(i.getCloseTime()) : null,
+        RunIds.service(i.getType().getName(), i.getExecution().getWorkflowId()),
+        null);
   }
 
   private static Instant instant(Timestamp t) {

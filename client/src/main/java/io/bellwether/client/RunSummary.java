@@ -1,5 +1,6 @@
 package io.bellwether.client;
 
+import io.bellwether.contracts.rolling.Phase;
 import java.time.Instant;
 
 /**
@@ -13,9 +14,31 @@ import java.time.Instant;
  * @param startTime when the run started
  * @param closeTime when it closed; null while it runs, and also for closed runs when the server
  *     does not report it (the embedded server's legacy listing leaves it out)
+ * @param service the service released, read from the workflow id (or from the run's status when
+ *     the id reads more than one way and the status was asked); null when unknown
+ * @param phase the run's {@code phase} from its status query; null unless the listing asked for
+ *     a phase
  */
 public record RunSummary(
-    String workflowId, String runId, String type, String status, Instant startTime, Instant closeTime) {
+    String workflowId,
+    String runId,
+    String type,
+    String status,
+    Instant startTime,
+    Instant closeTime,
+    String service,
+    Phase phase) {
+
+  /** Without service and phase, as before they were listed. */
+  public RunSummary(
+      String workflowId, String runId, String type, String status, Instant startTime, Instant closeTime) {
+    this(workflowId, runId, type, status, startTime, closeTime, null, null);
+  }
+
+  /** This summary with the service and phase read from the run's status. */
+  public RunSummary withStatus(String service, Phase phase) {
+    return new RunSummary(workflowId, runId, type, status, startTime, closeTime, service, phase);
+  }
 
   /** Whether the run has not closed yet. */
   public boolean running() {

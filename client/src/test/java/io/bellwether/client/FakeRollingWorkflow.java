@@ -18,6 +18,7 @@ import java.util.List;
  */
 public class FakeRollingWorkflow implements RollingDeploymentWorkflow {
   static final String NO_GATE = "no approval gate is open in this run";
+  static final String NOT_AN_APPROVER = "only an approver may reject";
 
   private String service = "";
   private String version = "";
@@ -76,9 +77,11 @@ public class FakeRollingWorkflow implements RollingDeploymentWorkflow {
     throw new IllegalStateException("the validator refuses every rejection");
   }
 
+  // Refuses the caller rather than the moment, so the client can tell the two apart.
   @Override
   public void validateReject(OperatorRequest request) {
-    throw ApplicationFailure.newNonRetryableFailure(NO_GATE, FailureTypes.CONTROL_REFUSED);
+    throw ApplicationFailure.newNonRetryableFailure(
+        NOT_AN_APPROVER, FailureTypes.CONTROL_REFUSED, FailureTypes.REFUSAL_FORBIDDEN);
   }
 
   @Override

@@ -1,0 +1,73 @@
+package io.bellwether.client;
+
+import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.spec.SpecValidator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the service back out of a workflow id ({@code rolling-<service>-<version>}, {@code
+ * bluegreen-<service>-<version>}). Both service names and versions may contain {@code -}, so an id
+ * can split more than one way; those ids are called ambiguous here.
+ */
+final class RunIds {
+  private RunIds() {}
+
+  /** The id prefix of a workflow type, or null for a type Bellwether does not name ids for. */
+  static String prefix(String type) {
+    if (RollingDeploymentWorkflow.TYPE.equals(type)) {
+      return "rolling-";
+    }
+    if (BlueGreenDeploymentWorkflow.TYPE.equals(type)) {
+      return "bluegreen-";
+    }
+    return null;
+  }
+
+  /**
+   * Every service name the id can be read as (a valid name followed by {@code -} and a valid
+   * version), shortest first; empty when the id is not of that type's shape.
+   */
+  static List<String> candidates(String type, String workflowId) {
+    String prefix = prefix(type);
+    List<String> out = new ArrayList<>();
+    if (prefix == null || workflowId == null || !workflowId.startsWith(prefix)) {
+      return out;
+    }
+    String rest = workflowId.substring(prefix.length());
+    for (int i = rest.indexOf('-'); i > 0; i = rest.indexOf('-', i + 1)) {
+      String service = rest.substring(0, i);
+      String version = rest.substring(i + 1);
+      if (SpecValidator.NAME.matcher(service).matches()
+          && SpecValidator.VERSION.matcher(version).matches()) {
+        out.add(service);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The service of the id: the only way to read it, or, when there are several, the only one
+   * whose version looks like a version ({@code 2.0.0}, {@code v2}); null when that does not
+   * decide it or the id is not of that type's shape.
+   */
+  static String service(String type, String workflowId) {
+    List<String> all = candidates(type, workflowId);
+    if (all.size() <= 1) {
+      return all.isEmpty() ? null : all.get(0);
+    }
+    int skip = prefix(type).length();
+    String found = null;
+    for (String s : all) {
+      String version = workflowId.substring(skip + s.length() + 1);
+      if (version.matches("[vV]?[0-9].*")) {
+        if (found != null) {
+          return null;
+        }
+        found = s;
+      }
+    }
+    return found;
+  }
+}

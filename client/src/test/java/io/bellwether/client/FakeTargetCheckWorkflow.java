@@ -1,0 +1,24 @@
+package io.bellwether.client;
+
+import io.bellwether.contracts.check.TargetCheckRequest;
+import io.bellwether.contracts.check.TargetCheckWorkflow;
+import io.bellwether.contracts.spec.Violation;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A stand-in worker configuration that knows the router {@code edge} and the pool {@code shop}. */
+public class FakeTargetCheckWorkflow implements TargetCheckWorkflow {
+  static final String UNKNOWN_ROUTER = "no router with that name is configured";
+
+  @Override
+  public List<Violation> check(TargetCheckRequest request) {
+    List<Violation> out = new ArrayList<>();
+    if (request.rolling() != null && !"edge".equals(request.rolling().router())) {
+      out.add(new Violation("target.router", UNKNOWN_ROUTER));
+    }
+    if (request.blueGreen() != null && !"shop".equals(request.blueGreen().pool())) {
+      out.add(new Violation("target.pool", "no pool with that name is configured"));
+    }
+    return out;
+  }
+}
