@@ -1,5 +1,6 @@
 package io.bellwether.starter;
 
+import io.bellwether.starter.api.ServeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
@@ -33,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       ControlCommand.Promote.class,
       ListCommand.class,
       DemoCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BellwetherCli implements Runnable {

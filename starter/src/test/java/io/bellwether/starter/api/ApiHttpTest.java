@@ -1,0 +1,580 @@
+package io.bellwether.starter.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bellwether.activities.chat.SlackRequestVerifier;
+import io.bellwether.activities.identity.Attestations;
+import io.bellwether.client.BellwetherClient;
+import io.bellwether.client.ControlRefusedException;
+import io.bellwether.client.RunAlreadyStartedException;
+import io.bellwether.client.RunNotFoundException;
+import io.bellwether.client.RunRef;
+import io.bellwether.client.RunSummary;
+import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.gate.GateStatus;
+import io.bellwether.contracts.rolling.ControlResponse;
+import io.bellwether.contracts.rolling.OperatorRequest;
+import io.bellwether.contracts.rolling.Phase;
+import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.rolling.RollingStatus;
+import io.bellwether.contracts.spec.Violation;
+import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mockito.ArgumentCaptor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+/**
+ * The API over real HTTP, with the Temporal side replaced by a mock client: authentication, roles,
+ * problems, limits, idempotency and the chat endpoints' verification.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ApiHttpTest {
+  static final String VIEWER = "tok-viewer-8c1f0d";
+  static final String DEPLOYER = "tok-deployer-52e9aa";
+  static final String APPROVER = "tok-approver-0b7d31";
+  static final String ADMIN = "tok-admin-f3a802";
+  static final String IDENTITY_KEY = "identity-secret-71d2c4";
+  static final String CHAT_SECRET = "chat-signing-secret-9e44b0";
+  static final String RUN = "rolling-web-2.0.0";
+
+  static final ApiTestSupport api = new ApiTestSupport();
+
+  @MockitoBean BellwetherClient client;
+  @MockitoBean RunStates states;
+  @Autowired IdempotencyStore idempotency;
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry r) {
+    token(r, "viewer", VIEWER, "victor", "viewer");
+    token(r, "deployer", DEPLOYER, "dave", "deployer");
+    token(r, "approver", APPROVER, "alice", "approver");
+    token(r, "admin", ADMIN, "root", "admin");
+    r.add("bellwether.api.identity.key-id", () -> "test-key");
+    r.add("bellwether.api.identity.key", () -> IDENTITY_KEY);
+    r.add("bellwether.api.max-body-bytes", () -> "4096");
+    r.add("bellwether.api.rate-limit.requests-per-second", () -> "1000");
+    r.add("bellwether.api.rate-limit.burst", () -> "1000");
+    r.add("bellwether.chat.signing-secret", () -> CHAT_SECRET);
+    r.add("bellwether.chat.users.U0ALICE.user", () -> "alice");
+    r.add("bellwether.chat.users.U0ALICE.roles[0]", () -> "approver");
+    r.add("bellwether.chat.users.U0VICTOR.user", () -> "victor");
+    r.add("bellwether.chat.users.U0VICTOR.roles[0]", () -> "viewer");
+  }
+
+  private static void token(DynamicPropertyRegistry r, String name, String token, String user, String role) {
+    r.add("bellwether.api.tokens." + name + ".sha256", () -> HashedTokenIntrospector.sha256Hex(token));
+    r.add("bellwether.api.tokens." + name + ".user", () -> user);
+    r.add("bellwether.api.tokens." + name + ".roles[0]", () -> role);
+  }
+
+  @BeforeEach
+  void setUp() {
+    api.port(port);
+  }
+
+  @AfterAll
+  static void noSecretInAnyAnswer() {
+    assertFalse(api.seen().isEmpty());
+    api.assertNoneContains(List.of(VIEWER, DEPLOYER, APPROVER, ADMIN, IDENTITY_KEY, CHAT_SECRET,
+        HashedTokenIntrospector.sha256Hex(VIEWER), HashedTokenIntrospector.sha256Hex(DEPLOYER),
+        HashedTokenIntrospector.sha256Hex(APPROVER), HashedTokenIntrospector.sha256Hex(ADMIN)));
+  }
+
+  // --- authentication and roles ---
+
+  @Test
+  void noTokenIs401ProblemWithBearerChallenge() throws Exception {
+    HttpResponse<String> r = api.get("/api/v1/runs", null);
+    assertEquals(401, r.statusCode());
+    assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    assertEquals("urn:bellwether:problem:unauthorized", ApiTestSupport.json(r).path("type").asText());
+    assertEquals(401, ApiTestSupport.json(r).path("status").asInt());
+    verifyNoInteractions(client);
+  }
+
+  @Test
+  void unknownTokenIs401() throws Exception {
+    HttpResponse<String> r = api.get("/api/v1/runs", "tok-nobody-000000");
+    assertEquals(401, r.statusCode());
+    assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
+    verifyNoInteractions(client);
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource({
+    "viewer, start, 403",
+    "viewer, approve, 403",
+    "viewer, rollback, 403",
+    "deployer, approve, 403",
+    "deployer, reject, 403",
+    "approver, pause, 403",
+    "approver, promote, 403",
+    "approver, start, 403",
+    "deployer, pause, 200",
+    "deployer, promote, 200",
+    "approver, approve, 200",
+    "approver, rollback, 200",
+    "deployer, rollback, 200",
+    "admin, approve, 200",
+    "admin, pause, 200",
+  })
+  void rolesDecideWhoMayAct(String role, String action, int expected) throws Exception {
+    String token = Map.of("viewer", VIEWER, "deployer", DEPLOYER, "approver", APPROVER, "admin", ADMIN).get(role);
+    ControlResponse ok = new ControlResponse(action, Phase.PROGRESSING, false, "ok");
+    when(client.pause(eq(RUN), any())).thenReturn(ok);
+    when(client.promote(eq(RUN), any())).thenReturn(ok);
+    when(client.approve(eq(RUN), any())).thenReturn(ok);
+    when(client.rollback(eq(RUN), any())).thenReturn(ok);
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef(RUN, "r1", RollingDeploymentWorkflow.TYPE));
+    HttpResponse<String> r = action.equals("start")
+        ? api.post("/api/v1/runs", token, "application/yaml", spec("web", "2.0.0"), Map.of())
+        : api.post("/api/v1/runs/" + RUN + "/" + action, token, "application/json", "{\"reason\":\"r\"}", Map.of());
+    assertEquals(expected, r.statusCode(), r.body());
+    if (expected == 403) {
+      assertEquals("urn:bellwether:problem:forbidden", ApiTestSupport.json(r).path("type").asText());
+      verifyNoInteractions(client);
+    }
+  }
+
+  @Test
+  void viewerReadsStatusAndLists() throws Exception {
+    when(client.typeOf(RUN)).thenReturn(RollingDeploymentWorkflow.TYPE);
+    when(client.rollingStatus(RUN)).thenReturn(status(Phase.BAKING, null));
+    when(client.list(null, "web", "AWAITING_APPROVAL")).thenReturn(List.of(
+        new RunSummary(RUN, "r1", RollingDeploymentWorkflow.TYPE, "RUNNING", Instant.parse("2026-11-27T10:00:00Z"),
+            null, "web", Phase.AWAITING_APPROVAL)));
+
+    HttpResponse<String> s = api.get("/api/v1/runs/" + RUN, VIEWER);
+    assertEquals(200, s.statusCode(), s.body());
+    JsonNode body = ApiTestSupport.json(s);
+    assertEquals(RUN, body.path("workflowId").asText());
+    assertEquals("RollingDeployment", body.path("type").asText());
+    assertEquals("BAKING", body.path("status").path("phase").asText());
+
+    HttpResponse<String> l = api.get("/api/v1/runs?service=web&phase=AWAITING_APPROVAL", VIEWER);
+    assertEquals(200, l.statusCode(), l.body());
+    JsonNode runs = ApiTestSupport.json(l).path("runs");
+    assertEquals(1, runs.size());
+    assertEquals("web", runs.get(0).path("service").asText());
+    assertEquals("2026-11-27T10:00:00Z", runs.get(0).path("startTime").asText());
+  }
+
+  @Test
+  void unknownRunIs404Problem() throws Exception {
+    when(client.typeOf("rolling-nope-1")).thenThrow(new RunNotFoundException("rolling-nope-1", null));
+    HttpResponse<String> r = api.get("/api/v1/runs/rolling-nope-1", VIEWER);
+    assertEquals(404, r.statusCode());
+    assertEquals("urn:bellwether:problem:not-found", ApiTestSupport.json(r).path("type").asText());
+  }
+
+  // --- starting runs ---
+
+  @Test
+  void startIs201AsTheCaller() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef(RUN, "run-1", RollingDeploymentWorkflow.TYPE));
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "application/yaml", spec("web", "2.0.0"), Map.of());
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("/api/v1/runs/" + RUN, r.headers().firstValue("Location").orElse(""));
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals(RUN, body.path("workflowId").asText());
+    assertEquals("run-1", body.path("runId").asText());
+    assertEquals("RollingDeployment", body.path("type").asText());
+    assertEquals("/api/v1/runs/" + RUN + "/events", body.path("links").path("events").asText());
+    ArgumentCaptor<String> started = ArgumentCaptor.forClass(String.class);
+    verify(client).start(started.capture(), eq(Map.of()));
+    // The body said alice; the run is requested by the authenticated caller.
+    assertEquals("dave", ApiTestSupport.JSON.readTree(started.getValue()).path("requestedBy").asText());
+  }
+
+  @Test
+  void invalidSpecIs400WithEveryFieldProblem() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of(
+        new Violation("strategy.maxUnavailable", "must be at least 1"),
+        new Violation("target.router", "unknown router 'edgy' (configured: edge)")));
+    HttpResponse<String> r =
+        api.post("/api/v1/runs", DEPLOYER, "application/json", specJson("web", "2.0.0"), Map.of());
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals("urn:bellwether:problem:invalid-spec", body.path("type").asText());
+    assertEquals(2, body.path("errors").size());
+    assertEquals("strategy.maxUnavailable", body.path("errors").get(0).path("field").asText());
+    assertEquals("target.router", body.path("errors").get(1).path("field").asText());
+    assertTrue(body.path("errors").get(1).path("reason").asText().contains("edgy"));
+    verify(client, never()).start(anyString(), anyMap());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "application/yaml | 'service: web\nversion: [2.0.0\ntarget: {'",
+    "application/json | '{\"service\": \"web\", \"version\": '",
+    "text/yaml | '- just\n- a list'",
+  })
+  void malformedBodyIs400WithShortReasonAndNoTrace(String type, String body) throws Exception {
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, type, body.replace("\\n", "\n"), Map.of());
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    JsonNode p = ApiTestSupport.json(r);
+    assertEquals("(document)", p.path("errors").get(0).path("field").asText());
+    assertFalse(p.path("errors").get(0).path("reason").asText().contains("\n"));
+    ApiTestSupport.assertNoTrace(r);
+    // Parse problems never reach Temporal.
+    verifyNoInteractions(client);
+  }
+
+  @Test
+  void malformedControlBodyIs400WithoutTrace() throws Exception {
+    HttpResponse<String> r =
+        api.post("/api/v1/runs/" + RUN + "/pause", DEPLOYER, "application/json", "{\"reason\": ", Map.of());
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("urn:bellwether:problem:malformed-request", ApiTestSupport.json(r).path("type").asText());
+    ApiTestSupport.assertNoTrace(r);
+    verifyNoInteractions(client);
+  }
+
+  @Test
+  void unknownMediaTypeIs415Problem() throws Exception {
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "text/plain", spec("web", "2.0.0"), Map.of());
+    assertEquals(415, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    assertEquals(415, ApiTestSupport.json(r).path("status").asInt());
+    ApiTestSupport.assertNoTrace(r);
+    verifyNoInteractions(client);
+  }
+
+  @Test
+  void bodyOverTheLimitIs413WithLengthOrChunked() throws Exception {
+    String big = "service: web\nnote: \"" + "x".repeat(8000) + "\"\n";
+    HttpResponse<String> declared = api.post("/api/v1/runs", DEPLOYER, "application/yaml", big, Map.of());
+    assertEquals(413, declared.statusCode(), declared.body());
+    assertEquals("urn:bellwether:problem:payload-too-large", ApiTestSupport.json(declared).path("type").asText());
+
+    // No length given: the body arrives chunked and is cut off after the limit.
+    HttpResponse<String> chunked = api.send(api.request("/api/v1/runs", DEPLOYER)
+        .header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+        .build());
+    assertEquals(413, chunked.statusCode(), chunked.body());
+    verifyNoInteractions(client);
+  }
+
+  // --- idempotency ---
+
+  @Test
+  void sameKeyAndBodyReplaysTheFirstAnswer() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.memo(anyString(), anyString())).thenThrow(new RunNotFoundException("rolling-shop-3.0.0", null));
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef("rolling-shop-3.0.0", "run-7", RollingDeploymentWorkflow.TYPE));
+    String body = spec("shop", "3.0.0");
+    Map<String, String> key = Map.of("Idempotency-Key", "k-replay-1");
+
+    HttpResponse<String> first = api.post("/api/v1/runs", DEPLOYER, "application/yaml", body, key);
+    HttpResponse<String> again = api.post("/api/v1/runs", DEPLOYER, "application/yaml", body, key);
+    assertEquals(201, first.statusCode(), first.body());
+    assertEquals(201, again.statusCode(), again.body());
+    assertEquals(ApiTestSupport.json(first), ApiTestSupport.json(again));
+    assertEquals(first.headers().firstValue("Location"), again.headers().firstValue("Location"));
+    assertTrue(first.headers().firstValue("Idempotent-Replayed").isEmpty());
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ArgumentCaptor<Map<String, ?>> memo = (ArgumentCaptor) ArgumentCaptor.forClass(Map.class);
+    verify(client, times(1)).start(anyString(), memo.capture());
+    assertEquals(
+        IdempotencyStore.fingerprint("token:deployer", "k-replay-1", body.getBytes(StandardCharsets.UTF_8)),
+        memo.getValue().get(BellwetherClient.MEMO_IDEMPOTENCY));
+
+    HttpResponse<String> other =
+        api.post("/api/v1/runs", DEPLOYER, "application/yaml", spec("shop", "3.0.1"), key);
+    assertEquals(422, other.statusCode(), other.body());
+    assertEquals("urn:bellwether:problem:idempotency-key-reused", ApiTestSupport.json(other).path("type").asText());
+    verify(client, times(1)).start(anyString(), anyMap());
+  }
+
+  @Test
+  void aRefusalIsReplayedToo() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of(new Violation("version", "must not be blank")));
+    Map<String, String> key = Map.of("Idempotency-Key", "k-refused-1");
+    HttpResponse<String> first = api.post("/api/v1/runs", DEPLOYER, "application/yaml", spec("web", "9.9.9"), key);
+    HttpResponse<String> again = api.post("/api/v1/runs", DEPLOYER, "application/yaml", spec("web", "9.9.9"), key);
+    assertEquals(400, first.statusCode());
+    assertEquals(400, again.statusCode());
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    verify(client, times(1)).validate(anyString());
+  }
+
+  @Test
+  void theRunsMemoAnswersARetryThisApiHasForgotten() throws Exception {
+    String body = spec("cart", "1.2.0");
+    String id = "rolling-cart-1.2.0";
+    String fingerprint =
+        IdempotencyStore.fingerprint("token:deployer", "k-durable-1", body.getBytes(StandardCharsets.UTF_8));
+    when(client.validate(anyString())).thenReturn(List.of());
+    // First the run is not there; by the time of the start, a run from the earlier request is.
+    when(client.memo(id, BellwetherClient.MEMO_IDEMPOTENCY))
+        .thenReturn(java.util.Optional.empty())
+        .thenReturn(java.util.Optional.of(fingerprint));
+    when(client.start(anyString(), anyMap())).thenThrow(new RunAlreadyStartedException(id, null));
+    when(states.describe(id)).thenReturn(new RunStates.RunState(id, "run-earlier", "RollingDeployment", "RUNNING"));
+
+    HttpResponse<String> r =
+        api.post("/api/v1/runs", DEPLOYER, "application/yaml", body, Map.of("Idempotency-Key", "k-durable-1"));
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("run-earlier", ApiTestSupport.json(r).path("runId").asText());
+    assertEquals("true", r.headers().firstValue("Idempotent-Replayed").orElse(""));
+
+    // Another key for the same running release is a plain conflict.
+    when(client.memo(id, BellwetherClient.MEMO_IDEMPOTENCY)).thenReturn(java.util.Optional.of(fingerprint));
+    HttpResponse<String> other =
+        api.post("/api/v1/runs", DEPLOYER, "application/yaml", body, Map.of("Idempotency-Key", "k-durable-2"));
+    assertEquals(409, other.statusCode(), other.body());
+    assertEquals("urn:bellwether:problem:already-running", ApiTestSupport.json(other).path("type").asText());
+  }
+
+  // --- controls ---
+
+  @Test
+  void approveActsAsTheCallerWithAnAttestation() throws Exception {
+    when(client.approve(eq(RUN), any())).thenReturn(
+        new ControlResponse("approve", Phase.PROGRESSING, false, "approved by alice"));
+    HttpResponse<String> r = api.post("/api/v1/runs/" + RUN + "/approve", APPROVER, "application/json",
+        "{\"reason\":\"first batch fine\"}", Map.of());
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("approve", ApiTestSupport.json(r).path("action").asText());
+    assertEquals("PROGRESSING", ApiTestSupport.json(r).path("phase").asText());
+    ArgumentCaptor<OperatorRequest> sent = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client).approve(eq(RUN), sent.capture());
+    assertEquals("alice", sent.getValue().by());
+    assertEquals("first batch fine", sent.getValue().reason());
+    var identity = Attestations.verify(sent.getValue().attestation(), Map.of("test-key", IDENTITY_KEY), RUN,
+        "approve", Instant.now(), Duration.ofMinutes(10));
+    assertTrue(identity.verified(), identity.reason());
+    assertEquals("alice", identity.by());
+  }
+
+  @Test
+  void aControlWithoutBodyHasAnEmptyReason() throws Exception {
+    when(client.resume(eq(RUN), any())).thenReturn(new ControlResponse("resume", Phase.PROGRESSING, false, "resumed"));
+    HttpResponse<String> r = api.post("/api/v1/runs/" + RUN + "/resume", DEPLOYER, null, null, Map.of());
+    assertEquals(200, r.statusCode(), r.body());
+    ArgumentCaptor<OperatorRequest> sent = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client).resume(eq(RUN), sent.capture());
+    assertEquals("dave", sent.getValue().by());
+    assertEquals("", sent.getValue().reason());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"forbidden, 403, forbidden", "conflict, 409, control-refused"})
+  void refusalsMapToTheirStatus(String category, int status, String type) throws Exception {
+    when(client.approve(eq(RUN), any())).thenThrow(new ControlRefusedException(RUN, "approve",
+        "'alice' may not", ApplicationFailure.newNonRetryableFailure("refused", FailureTypes.CONTROL_REFUSED,
+            category.equals("forbidden") ? FailureTypes.REFUSAL_FORBIDDEN : FailureTypes.REFUSAL_CONFLICT)));
+    HttpResponse<String> r = api.post("/api/v1/runs/" + RUN + "/approve", APPROVER, null, null, Map.of());
+    assertEquals(status, r.statusCode(), r.body());
+    assertEquals("urn:bellwether:problem:" + type, ApiTestSupport.json(r).path("type").asText());
+    assertTrue(ApiTestSupport.json(r).path("detail").asText().contains("'alice' may not"));
+  }
+
+  @Test
+  void controlOnUnknownRunIs404AndUnknownActionIs404() throws Exception {
+    when(client.pause(eq("rolling-gone-1"), any())).thenThrow(new RunNotFoundException("rolling-gone-1", null));
+    assertEquals(404, api.post("/api/v1/runs/rolling-gone-1/pause", DEPLOYER, null, null, Map.of()).statusCode());
+    assertEquals(404, api.post("/api/v1/runs/" + RUN + "/explode", ADMIN, null, null, Map.of()).statusCode());
+  }
+
+  // --- events ---
+
+  @Test
+  void eventsStreamStatusChangesThenTheEnd() throws Exception {
+    when(states.describe(RUN))
+        .thenReturn(new RunStates.RunState(RUN, "r1", "RollingDeployment", "RUNNING"))
+        .thenReturn(new RunStates.RunState(RUN, "r1", "RollingDeployment", "RUNNING"))
+        .thenReturn(new RunStates.RunState(RUN, "r1", "RollingDeployment", "RUNNING"))
+        .thenReturn(new RunStates.RunState(RUN, "r1", "RollingDeployment", "COMPLETED"));
+    when(client.status(RUN))
+        .thenReturn(status(Phase.PROGRESSING, null))
+        .thenReturn(status(Phase.PROGRESSING, null))
+        .thenReturn(status(Phase.SUCCEEDED, null));
+    HttpResponse<String> r = api.get("/api/v1/runs/" + RUN + "/events", VIEWER);
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    List<String> events = r.body().lines().filter(l -> l.startsWith("event:")).toList();
+    assertEquals(List.of("event:status", "event:status", "event:end"), events);
+    assertTrue(r.body().contains("\"outcome\":\"SUCCEEDED\""), r.body());
+  }
+
+  // --- chat ---
+
+  @Test
+  void signedButtonApprovesAsTheMappedUser() throws Exception {
+    when(client.approve(eq(RUN), any())).thenReturn(new ControlResponse("approve", Phase.PROGRESSING, false, "gate approved"));
+    HttpResponse<String> r = chat("/interactions", button("U0ALICE", "approve"), Instant.now(), CHAT_SECRET);
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("ephemeral", ApiTestSupport.json(r).path("response_type").asText());
+    assertTrue(ApiTestSupport.json(r).path("text").asText().startsWith("approved " + RUN), r.body());
+    ArgumentCaptor<OperatorRequest> sent = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client).approve(eq(RUN), sent.capture());
+    assertEquals("alice", sent.getValue().by());
+    assertTrue(Attestations.verify(sent.getValue().attestation(), Map.of("test-key", IDENTITY_KEY), RUN,
+        "approve", Instant.now(), Duration.ofMinutes(10)).verified());
+  }
+
+  @Test
+  void wronglySignedStaleReplayedOrUnsignedChatIs401AndDoesNothing() throws Exception {
+    String body = button("U0ALICE", "reject");
+    assertEquals(401, chat("/interactions", body, Instant.now(), "not-the-secret").statusCode());
+    assertEquals(401, chat("/interactions", body, Instant.now().minusSeconds(600), CHAT_SECRET).statusCode());
+    HttpResponse<String> unsigned =
+        api.post("/api/v1/chat/slack/interactions", null, "application/x-www-form-urlencoded", body, Map.of());
+    assertEquals(401, unsigned.statusCode());
+    assertEquals("urn:bellwether:problem:unauthorized", ApiTestSupport.json(unsigned).path("type").asText());
+    verifyNoInteractions(client);
+
+    when(client.reject(eq(RUN), any())).thenReturn(new ControlResponse("reject", Phase.ROLLING_BACK, false, "rejected"));
+    Instant at = Instant.now();
+    HttpResponse<String> first = chat("/interactions", body, at, CHAT_SECRET);
+    HttpResponse<String> replayed = chat("/interactions", body, at, CHAT_SECRET);
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals(401, replayed.statusCode(), replayed.body());
+    assertTrue(ApiTestSupport.json(replayed).path("detail").asText().contains("replayed"));
+    verify(client, times(1)).reject(eq(RUN), any());
+  }
+
+  @Test
+  void unmappedOrUnentitledChatUsersCanDoNothing() throws Exception {
+    HttpResponse<String> unmapped = chat("/interactions", button("U0STRANGER", "approve"), Instant.now(), CHAT_SECRET);
+    assertEquals(200, unmapped.statusCode());
+    assertEquals(ChatController.NOT_MAPPED, ApiTestSupport.json(unmapped).path("text").asText());
+    HttpResponse<String> viewer = chat("/commands", command("U0VICTOR", "approve " + RUN), Instant.now(), CHAT_SECRET);
+    assertEquals(200, viewer.statusCode());
+    assertTrue(ApiTestSupport.json(viewer).path("text").asText().contains("may not approve"), viewer.body());
+    verifyNoInteractions(client);
+  }
+
+  @Test
+  void slashCommandReportsStatusRefusalsAndDecidedGates() throws Exception {
+    when(client.status(RUN)).thenReturn(status(Phase.AWAITING_APPROVAL,
+        new GateStatus("after-first-batch", "OPEN", List.of("alice"), 1, List.of(), false, false, "", "abort", List.of())));
+    HttpResponse<String> s = chat("/commands", command("U0VICTOR", "status " + RUN), Instant.now(), CHAT_SECRET);
+    assertTrue(ApiTestSupport.json(s).path("text").asText().contains("AWAITING_APPROVAL"), s.body());
+
+    when(client.rollback(eq(RUN), any())).thenThrow(new ControlRefusedException(RUN, "rollback", "already rolling back",
+        ApplicationFailure.newNonRetryableFailure("x", FailureTypes.CONTROL_REFUSED, FailureTypes.REFUSAL_CONFLICT)));
+    HttpResponse<String> rb = chat("/commands", command("U0ALICE", "rollback " + RUN + " latency up"), Instant.now(), CHAT_SECRET);
+    assertTrue(ApiTestSupport.json(rb).path("text").asText().contains("refused"), rb.body());
+    ArgumentCaptor<OperatorRequest> sent = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client).rollback(eq(RUN), sent.capture());
+    assertEquals("latency up", sent.getValue().reason());
+
+    when(client.status(RUN)).thenReturn(status(Phase.PROGRESSING,
+        new GateStatus("after-first-batch", "APPROVED", List.of("alice"), 1, List.of("bob"), false, false, "", "abort", List.of())));
+    when(client.approve(eq(RUN), any())).thenThrow(new ControlRefusedException(RUN, "approve", "no gate is open",
+        ApplicationFailure.newNonRetryableFailure("x", FailureTypes.CONTROL_REFUSED, FailureTypes.REFUSAL_CONFLICT)));
+    HttpResponse<String> late = chat("/interactions", button("U0ALICE", "approve"), Instant.now(), CHAT_SECRET);
+    assertTrue(ApiTestSupport.json(late).path("text").asText().startsWith("already decided"), late.body());
+
+    when(client.status("rolling-none-1")).thenThrow(new RunNotFoundException("rolling-none-1", null));
+    HttpResponse<String> none = chat("/commands", command("U0ALICE", "status rolling-none-1"), Instant.now(), CHAT_SECRET);
+    assertEquals("unknown run rolling-none-1", ApiTestSupport.json(none).path("text").asText());
+  }
+
+  // --- documents ---
+
+  @Test
+  void openApiDocumentAndPageAndHealthNeedNoToken() throws Exception {
+    HttpResponse<String> doc = api.get("/v3/api-docs", null);
+    assertEquals(200, doc.statusCode());
+    JsonNode d = ApiTestSupport.json(doc);
+    assertTrue(d.path("paths").has("/api/v1/runs"), doc.body());
+    assertTrue(d.path("paths").has("/api/v1/runs/{id}/{action}"));
+    assertEquals("bearer", d.path("components").path("securitySchemes").path("bearer").path("scheme").asText());
+    HttpResponse<String> page = api.get("/swagger-ui.html", null);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("swagger-ui"), page.body());
+    HttpResponse<String> health = api.get("/actuator/health", null);
+    assertEquals(200, health.statusCode());
+    assertEquals("UP", ApiTestSupport.json(health).path("status").asText());
+    assertEquals(401, api.get("/actuator/env", null).statusCode());
+  }
+
+  // --- helpers ---
+
+  static String spec(String service, String version) {
+    return String.join("\n",
+        "kind: RollingDeployment",
+        "service: " + service,
+        "version: " + version,
+        "requestedBy: alice",
+        "target: {router: edge, backend: " + service + ", deployer: demo, healthCheck: http}",
+        "strategy: {maxUnavailable: 1, bakeTime: 2s, failureLimit: 0}",
+        "drainTimeout: 30s",
+        "healthCheck: {path: /health, successThreshold: 2, period: 500ms, timeout: 30s}",
+        "smokeCheck: {path: /version, expectStatus: 200, expectBodyContains: \"${version}\"}",
+        "");
+  }
+
+  static String specJson(String service, String version) throws java.io.IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(spec(service, version)).toString();
+  }
+
+  static RollingStatus status(Phase phase, GateStatus gate) {
+    return new RollingStatus("web", "2.0.0", phase, "", 1, 4, false, List.of(), List.of(), "", gate);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong TRIGGERS = new java.util.concurrent.atomic.AtomicLong();
+
+  static String button(String user, String action) {
+    // Slack gives every interaction its own trigger_id; without one, two identical clicks in the
+    // same second would be (rightly) refused as a replay.
+    String payload = "{\"type\":\"block_actions\",\"trigger_id\":\"" + TRIGGERS.incrementAndGet()
+        + "\",\"user\":{\"id\":\"" + user + "\"},\"actions\":[{\"action_id\":\""
+        + action + "\",\"value\":\"{\\\"workflowId\\\":\\\"" + RUN + "\\\",\\\"gate\\\":\\\"after-first-batch\\\"}\"}]}";
+    return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
+  }
+
+  static String command(String user, String text) {
+    return "command=%2Fbellwether&trigger_id=" + TRIGGERS.incrementAndGet() + "&user_id=" + user + "&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  HttpResponse<String> chat(String path, String body, Instant at, String secret) throws Exception {
+    long ts = at.getEpochSecond();
+    return api.post("/api/v1/chat/slack" + path, null, "application/x-www-form-urlencoded", body, Map.of(
+        SlackRequestVerifier.TIMESTAMP_HEADER, Long.toString(ts),
+        SlackRequestVerifier.SIGNATURE_HEADER, SlackRequestVerifier.sign(secret, ts, body)));
+  }
+}
