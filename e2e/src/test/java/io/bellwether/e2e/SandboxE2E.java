@@ -18,50 +18,116 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A fresh sandbox per test (embedded Temporal server, worker, HAProxy, demo-app processes, all on
- * free ports in a temporary directory), a Temporal client, and steady load through one of its
- * frontends: GETs and 30% POSTs, which HAProxy does not retry, so a dropped request shows.
+ * A fresh sandbox per test (embedded Temporal server, worker, operator API, HAProxy, demo-app
+ * processes, all on free ports in a temporary directory), a Temporal client, and steady load
+ * through one of its frontends: GETs and 30% POSTs, which HAProxy does not retry, so a dropped
+ * request shows. A class that runs {@code @TestInstance(PER_CLASS)} and answers {@link
+ * #sharedSandbox()} true gets one sandbox for all its tests and takes it down with {@link
+ * #downSandbox()} in its {@code @AfterAll}.
  */
 abstract class SandboxE2E {
   static final int RATE = 60;
 
-  @TempDir Path tmp;
+  // Not @TempDir: under PER_CLASS JUnit gives each test method a fresh one and deletes the last,
+  // which would pull a shared sandbox's directory from under its running processes.
+  Path tmp;
   Sandbox sandbox;
   WorkflowServiceStubs service;
   WorkflowClient client;
   LoadGenerator load;
 
-  /** The frontend the load goes through. */
+  /** The frontend the load goes through; null for no load. */
   abstract URI loadTarget(Sandbox sandbox);
+
+  /** The sandbox to build, from the fixture's defaults (temporary directory, free port). */
+  SandboxOptions sandboxOptions(SandboxOptions defaults) {
+    return defaults;
+  }
+
+  /** Whether one sandbox serves every test of the class; see the class comment. */
+  boolean sharedSandbox() {
+    return false;
+  }
 
   @BeforeEach
   void upSandbox() throws Exception {
+    if (sandbox != null) {
+      return;
+    }
+    if (tmp == null) {
+      tmp = Files.createTempDirectory("bellwether-e2e-");
+    }
     sandbox =
         Sandbox.up(
-            SandboxOptions.defaults()
-                .withDir(Files.createDirectories(tmp.resolve("sandbox")))
-                .withTemporalPort(freePort()));
+            sandboxOptions(
+                SandboxOptions.defaults()
+                    .withDir(Files.createDirectories(tmp.resolve("sandbox")))
+                    .withTemporalPort(freePort())));
     service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(sandbox.temporalTarget()).build());
     client = WorkflowClient.newInstance(service);
-    load = new LoadGenerator(loadTarget(sandbox), RATE, 0.3);
-    load.start();
+    URI target = loadTarget(sandbox);
+    if (target != null) {
+      load = new LoadGenerator(target, RATE, 0.3);
+      load.start();
+    }
   }
 
   @AfterEach
+  void downAfterEach() {
+    if (!sharedSandbox()) {
+      downSandbox();
+    }
+  }
+
+  /** Stops the load, the client and the sandbox; idempotent. */
   void downSandbox() {
     if (load != null) {
       load.stop();
+      load = null;
     }
     if (service != null) {
       service.shutdownNow();
+      service = null;
     }
     if (sandbox != null) {
-      sandbox.down();
+      Sandbox s = sandbox;
+      sandbox = null;
+      keepLogs(s);
+      s.down();
+    }
+    if (tmp != null) {
+      deleteTree(tmp);
+      tmp = null;
+    }
+  }
+
+  /** Copies the processes' logs to {@code target/e2e-logs/<class>-<time>/}, to read after a failure. */
+  private void keepLogs(Sandbox s) {
+    try {
+      Path to = Files.createDirectories(
+          Path.of("target", "e2e-logs", getClass().getSimpleName() + "-" + System.currentTimeMillis()));
+      for (String log : new String[] {"worker.log", "api.log", "temporal.log"}) {
+        Path from = s.dir().resolve(log);
+        if (Files.isRegularFile(from)) {
+          Files.copy(from, to.resolve(log));
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("[e2e] could not keep the logs: " + e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("[e2e] could not remove " + root + ": " + e);
     }
   }
 

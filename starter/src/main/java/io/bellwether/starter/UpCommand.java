@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code bellwether up}: starts the local sandbox and leaves it running. */
 @Command(
     name = "up",
-    description = "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web and blue-green pool shop), a worker.")
+    description =
+        "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web and blue-green pool shop), a worker,"
+            + " and the operator API with a token per sandbox user.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -39,13 +41,14 @@ final class UpCommand implements Callable<Integer> {
         .withInstances(instances)
         .withVersion(version)
         .withTemporalPort(temporalPort)
-        .withDir(BellwetherCli.callerPath(dir));
+        .withDir(BellwetherCli.callerPath(dir))
+        .withApi(true);
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("starting the sandbox (Temporal, " + instances + " demo-app instances, HAProxy, worker)...");
+    out.println("starting the sandbox (Temporal, " + instances + " demo-app instances, HAProxy, worker, operator API)...");
     out.flush();
     SandboxOptions options = options();
     Path sandboxDir = options.dirOrDefault();
@@ -91,9 +94,27 @@ final class UpCommand implements Callable<Integer> {
     out.println("Watch with:   ./bellwether status rolling-web-2.0.0" + temporalFlag);
     out.println("Blue-green:   ./bellwether deploy -f examples/bluegreen-shop.yaml" + temporalFlag
         + "   (then: ./bellwether approve bluegreen-shop-2.0.0 --by alice --reason ...)");
+    out.println("Operator API: source " + envFileForShell(sandbox)
+        + "   (then: curl -H \"Authorization: Bearer $BELLWETHER_DEPLOYER_TOKEN\" $BELLWETHER_API/api/v1/runs)");
     out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The api.env path as the user would type it: relative to the checkout when the sandbox is in
+   * its default place there (the README's {@code source .bellwether/sandbox/api.env}), else absolute.
+   */
+  static String envFileForShell(Sandbox s) {
+    Path env = s.apiEnvFile();
+    String home = s.state().home;
+    if (home != null) {
+      Path h = Path.of(home);
+      if (env.startsWith(h) && s.dir().equals(SandboxOptions.defaultDir(h))) {
+        return h.relativize(env).toString();
+      }
+    }
+    return env.toString();
   }
 
   static void printAddresses(PrintWriter out, Sandbox s) {
@@ -111,6 +132,18 @@ final class UpCommand implements Callable<Integer> {
     out.println("    live " + backends.get(0) + " (blue):");
     s.poolInstances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.poolVersion()));
     out.println("    idle " + backends.get(1) + " (green goes here)");
+    if (s.hasApi()) {
+      out.println("  operator API       " + s.apiUrl() + "   (PID " + s.apiPid() + "; OpenAPI page "
+          + s.apiUrl() + "/swagger-ui.html)");
+      out.println("    tokens           " + Sandbox.API_USERS.stream()
+          .map(u -> u.name() + " [" + String.join(",", u.roles()) + "] $" + u.envVariable())
+          .collect(java.util.stream.Collectors.joining(", ")));
+      out.println("    exports in       " + s.apiEnvFile() + "   (mode 600: source " + envFileForShell(s) + ")");
+      out.println("    chat users       " + Sandbox.CHAT_USERS.entrySet().stream()
+          .map(e -> e.getKey() + " -> " + e.getValue())
+          .collect(java.util.stream.Collectors.joining(", "))
+          + "; signing secret in " + s.dir().resolve("api-secrets") + " (mode 600)");
+    }
     out.println("  approvers          " + Sandbox.APPROVER_GROUP + ": " + String.join(", ", Sandbox.APPROVERS)
         + "; identity key '" + Sandbox.IDENTITY_KEY_ID + "' kept in " + s.dir().resolve("identity") + " (for --attest)");
     out.flush();

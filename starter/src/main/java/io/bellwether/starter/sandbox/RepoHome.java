@@ -13,6 +13,8 @@ public final class RepoHome {
 
   public static final String WORKER_JAR = "worker/target/bellwether-worker.jar";
   public static final String DEMO_APP_JAR = "demo-app/target/demo-app.jar";
+  /** The CLI's runnable jar; the sandbox also runs it as the operator API ({@code serve}). */
+  public static final String STARTER_JAR = "starter/target/bellwether.jar";
 
   private static final Pattern PARENT_BLOCK = Pattern.compile("(?s)<parent>.*?</parent>");
   private static final Pattern OWN_ARTIFACT =

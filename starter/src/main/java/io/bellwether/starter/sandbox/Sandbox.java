@@ -17,14 +17,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,7 +43,9 @@ import java.util.concurrent.Future;
 /**
  * A local Bellwether world: a Temporal server, demo-app instances behind HAProxy (backend {@value
  * #BACKEND} for rolling runs, and the blue-green pool {@value #POOL} on its own frontend), and a
- * worker configured to drive them, with an approver group and a per-sandbox identity key. Every process is detached and recorded in {@code sandbox.json}, so the
+ * worker configured to drive them, with an approver group and a per-sandbox identity key, and the
+ * operator API ({@code bellwether serve}) with a generated bearer token per sandbox user and a
+ * chat signing secret. Every process is detached and recorded in {@code sandbox.json}, so the
  * sandbox outlives the process that made it and a later one can {@link #load} it and take it
  * {@link #down}. Used by the CLI, the end-to-end tests and the bench.
  */
@@ -68,9 +74,54 @@ public final class Sandbox implements AutoCloseable {
   public static final String IDENTITY_KEY_ID = "sandbox";
 
   private static final String IDENTITY_DIR = "identity";
+  private static final String NOTIFIER_DIR = "notifier";
+  private static final String API_SECRETS_DIR = "api-secrets";
+  // Config-tree file names are the property names they set.
+  private static final String CHAT_SECRET_PROPERTY = "bellwether.chat.signing-secret";
+  private static final String API_IDENTITY_KEY_PROPERTY = "bellwether.api.identity.key";
+  private static final String NOTIFIER_URL_PROPERTY = "bellwether.notifiers.chat.url";
+  /** Where {@code up} writes the API address and the plain tokens, as shell exports (mode 600). */
+  public static final String API_ENV_FILE = "api.env";
+  /** Environment variable of the API's base URL in {@link #API_ENV_FILE}. */
+  public static final String API_URL_VARIABLE = "BELLWETHER_API";
+  /**
+   * The name the worker configuration gives the notifier URL set in {@link SandboxOptions}; the
+   * config-tree file holding the URL is named after it ({@code bellwether.notifiers.chat.url}).
+   */
+  public static final String NOTIFIER = "chat";
+
+  /**
+   * A sandbox user of the operator API: a bearer token named after the user, exported in {@link
+   * #API_ENV_FILE} as {@code envVariable}.
+   */
+  public record ApiUser(String name, String envVariable, List<String> roles) {}
+
+  /**
+   * The API's users, in the order {@code api.env} lists them. Alice is in {@value
+   * #APPROVER_GROUP}, Carol is an approver who is not, so a gate of that group refuses her.
+   */
+  public static final List<ApiUser> API_USERS =
+      List.of(
+          new ApiUser("dave", "BELLWETHER_DEPLOYER_TOKEN", List.of("deployer")),
+          new ApiUser("alice", "BELLWETHER_APPROVER_TOKEN", List.of("approver")),
+          new ApiUser("carol", "BELLWETHER_CAROL_TOKEN", List.of("approver")),
+          new ApiUser("victor", "BELLWETHER_VIEWER_TOKEN", List.of("viewer")),
+          new ApiUser("root", "BELLWETHER_ADMIN_TOKEN", List.of("admin")));
+
+  /** Chat user id to the API user it acts as; anyone else in the chat can do nothing. */
+  public static final Map<String, String> CHAT_USERS = chatUsers();
+
+  private static Map<String, String> chatUsers() {
+    Map<String, String> users = new LinkedHashMap<>();
+    users.put("U0ALICE", "alice");
+    users.put("U0CAROL", "carol");
+    users.put("U0VICTOR", "victor");
+    return Collections.unmodifiableMap(users);
+  }
 
   private static final Duration TEMPORAL_START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration API_START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration INSTANCE_START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +147,7 @@ public final class Sandbox implements AutoCloseable {
     Path dir = options.dir() != null ? options.dir().toAbsolutePath().normalize() : SandboxOptions.defaultDir(home);
     Path workerJar = RepoHome.requireJar(home, RepoHome.WORKER_JAR);
     Path demoJar = RepoHome.requireJar(home, RepoHome.DEMO_APP_JAR);
+    Path apiJar = RepoHome.requireJar(home, RepoHome.STARTER_JAR);
     Files.createDirectories(dir);
     Path stateFile = dir.resolve(STATE_FILE);
     if (Files.exists(stateFile)) {
@@ -119,6 +171,7 @@ public final class Sandbox implements AutoCloseable {
     Files.createDirectories(jars);
     workerJar = Files.copy(workerJar, jars.resolve(workerJar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     demoJar = Files.copy(demoJar, jars.resolve(demoJar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    apiJar = Files.copy(apiJar, jars.resolve(apiJar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
 
     SandboxState s = new SandboxState();
     s.home = home.toString();
@@ -131,6 +184,7 @@ public final class Sandbox implements AutoCloseable {
     s.version = options.version();
     s.workerJar = workerJar.toString();
     s.demoAppJar = demoJar.toString();
+    s.apiJar = apiJar.toString();
     s.instancesDir = dir.resolve("instances").toString();
     s.temporalPort = options.temporalPort();
     s.pool = POOL;
@@ -145,8 +199,16 @@ public final class Sandbox implements AutoCloseable {
       sandbox.startInstances(options.instances(), options.version());
       sandbox.startHaproxy();
       sandbox.fillBlueSlots();
+      sandbox.writeNotifierSecret(options.notifierUrl());
       sandbox.writeWorkerConfig();
+      // The API and the worker are both JVMs that take seconds to start: start them together.
+      // The worker's port is picked first, so the two cannot be handed the same free port.
+      s.workerPort = HaproxyLauncher.freePort();
+      ProcessHandle api = options.api() ? sandbox.launchApi() : null;
       sandbox.startWorker();
+      if (api != null) {
+        sandbox.awaitApiUp(api);
+      }
       return sandbox;
     } catch (IOException | RuntimeException e) {
       try {
@@ -173,6 +235,7 @@ public final class Sandbox implements AutoCloseable {
     return Processes.alive(state.temporalPid, state.temporalStartMillis)
         || Processes.alive(state.haproxyPid, state.haproxyStartMillis)
         || Processes.alive(state.workerPid, state.workerStartMillis)
+        || Processes.alive(state.apiPid, state.apiStartMillis)
         || instancesRunning();
   }
 
@@ -201,15 +264,16 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Stops everything this sandbox started, by PID: HAProxy, the worker, every instance, the
-   * Temporal server; then removes {@code sandbox.json} (logs stay). Idempotent, and safe on a
-   * sandbox that failed half-way.
+   * Stops everything this sandbox started, by PID: the API, HAProxy, the worker, every instance,
+   * the Temporal server; then removes {@code sandbox.json}, the secrets and {@code api.env} (logs
+   * stay). Idempotent, and safe on a sandbox that failed half-way.
    */
   public synchronized void down() {
     if (down) {
       return;
     }
     List<String> problems = new ArrayList<>();
+    attempt(problems, "api", () -> Processes.stop(state.apiPid, state.apiStartMillis, STOP_GRACE));
     if (haproxy != null) {
       attempt(problems, "haproxy", haproxy::close);
     }
@@ -226,6 +290,10 @@ public final class Sandbox implements AutoCloseable {
           deleteTree(dir.resolve("jars"));
           // The key only ever served this sandbox's worker.
           deleteTree(dir.resolve(IDENTITY_DIR));
+          // Tokens, signing secret and webhook URL served only this sandbox as well.
+          deleteTree(dir.resolve(API_SECRETS_DIR));
+          deleteTree(dir.resolve(NOTIFIER_DIR));
+          Files.deleteIfExists(dir.resolve(API_ENV_FILE));
           Files.deleteIfExists(dir.resolve(STATE_FILE));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -411,6 +479,87 @@ public final class Sandbox implements AutoCloseable {
     public String toString() {
       return "IdentityKey[keyId=" + keyId + "]";
     }
+  }
+
+  /** The operator API's base URL, {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  public URI apiUrl() {
+    requireApi();
+    return URI.create(state.apiUrl);
+  }
+
+  /**
+   * The API's bearer token of {@code user} (one of {@link #API_USERS}), read from {@code api.env}.
+   * A secret: never print it. IOException when the file is gone; IllegalArgumentException for a
+   * user the sandbox does not have.
+   */
+  public String apiToken(String user) throws IOException {
+    ApiUser u =
+        API_USERS.stream()
+            .filter(x -> x.name().equals(user))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no API user '" + user + "' in the sandbox"));
+    String token = apiEnv().get(u.envVariable());
+    if (token == null) {
+      throw new IOException(u.envVariable() + " is missing from " + apiEnvFile());
+    }
+    return token;
+  }
+
+  /**
+   * What {@code api.env} exports: variable name to value ({@value #API_URL_VARIABLE} and one token
+   * per user), in file order. IOException when the file is gone.
+   */
+  public Map<String, String> apiEnv() throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(apiEnvFile())) {
+      String l = line.strip();
+      if (l.startsWith("export ") && l.indexOf('=') > 0) {
+        String assignment = l.substring("export ".length());
+        int eq = assignment.indexOf('=');
+        env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  /** {@code <dir>/api.env}: {@code source} it for {@code $BELLWETHER_API} and the tokens. */
+  public Path apiEnvFile() {
+    requireApi();
+    return Path.of(state.apiEnvFile);
+  }
+
+  /** The chat signing secret the API verifies chat requests with. A secret: never print it. */
+  public String chatSigningSecret() throws IOException {
+    requireApi();
+    return Files.readString(Path.of(state.apiSecretsDir).resolve(CHAT_SECRET_PROPERTY)).strip();
+  }
+
+  /** The API's output, appended across its life. */
+  /** Whether this sandbox runs the operator API ({@code bellwether up} starts one). */
+  public boolean hasApi() {
+    return state.apiUrl != null;
+  }
+
+  private void requireApi() {
+    if (!hasApi()) {
+      throw new IllegalStateException("this sandbox runs no operator API; start one with: bellwether up");
+    }
+  }
+
+  public Path apiLog() {
+    requireApi();
+    return Path.of(state.apiLog);
+  }
+
+  /** The generated API configuration (Spring YAML, token hashes but no secret). */
+  public Path apiConfig() {
+    requireApi();
+    return Path.of(state.apiConfig);
+  }
+
+  /** PID of the API process. */
+  public long apiPid() {
+    return state.apiPid;
   }
 
   /** HAProxy's admin socket. */
@@ -667,8 +816,12 @@ public final class Sandbox implements AutoCloseable {
     y.append("# Generated by bellwether up; the worker reads it with --spring.config.additional-location.\n");
     y.append("spring:\n");
     y.append("  config:\n");
-    y.append("    # The identity key's secret, one file per key (mode 600); never written here.\n");
-    y.append("    import: ").append(q("configtree:" + dir.resolve(IDENTITY_DIR) + "/")).append('\n');
+    y.append("    # Secrets, one file each (mode 600): the identity key and the notifier URL; never written here.\n");
+    y.append("    import:\n");
+    y.append("      - ").append(q("configtree:" + dir.resolve(IDENTITY_DIR) + "/")).append('\n');
+    if (state.notifierSecretsDir != null) {
+      y.append("      - ").append(q("configtree:" + state.notifierSecretsDir + "/")).append('\n');
+    }
     y.append("bellwether:\n");
     y.append("  temporal:\n");
     y.append("    address: ").append(q(temporalTarget())).append('\n');
@@ -700,9 +853,159 @@ public final class Sandbox implements AutoCloseable {
         .append(String.join(", ", APPROVERS.stream().map(Sandbox::q).toList())).append("]\n");
     y.append("  identity:\n");
     y.append("    max-age: 10m\n");
+    if (state.notifierSecretsDir != null) {
+      y.append("  notifiers:\n");
+      y.append("    ").append(NOTIFIER).append(":\n");
+      y.append("      type: slack\n");
+      y.append("      # url: from the config tree above\n");
+      y.append("  notify:\n");
+      y.append("    default: [").append(NOTIFIER).append("]\n");
+    }
     Files.writeString(file, y.toString());
     state.workerConfig = file.toString();
     save();
+  }
+
+  /** Puts the notifier URL, when there is one, in its own config tree for the worker. */
+  private void writeNotifierSecret(String url) throws IOException {
+    Path secrets = dir.resolve(NOTIFIER_DIR);
+    deleteTree(secrets);
+    if (url == null) {
+      return;
+    }
+    createPrivateDir(secrets);
+    writeSecret(secrets.resolve(NOTIFIER_URL_PROPERTY), url);
+    state.notifierSecretsDir = secrets.toString();
+    save();
+  }
+
+  /**
+   * Generates what the API needs and writes it: a token per {@link #API_USERS} user (only its
+   * SHA-256 goes to {@code api.yaml}; the token itself only to {@code api.env}, mode 600), a chat
+   * signing secret and a copy of the identity key (config tree, mode 600), and the chat users.
+   * Then starts {@code bellwether serve} without waiting for it.
+   */
+  private ProcessHandle launchApi() throws IOException {
+    state.apiPort = freePortOtherThan(state.workerPort, state.frontendPort, state.shopFrontendPort, state.temporalPort);
+    state.apiUrl = "http://127.0.0.1:" + state.apiPort;
+    Path secrets = dir.resolve(API_SECRETS_DIR);
+    deleteTree(secrets);
+    createPrivateDir(secrets);
+    writeSecret(secrets.resolve(CHAT_SECRET_PROPERTY), randomSecret());
+    writeSecret(secrets.resolve(API_IDENTITY_KEY_PROPERTY), identityKey().secret());
+    state.apiSecretsDir = secrets.toString();
+
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (ApiUser u : API_USERS) {
+      tokens.put(u.name(), "bwt_" + randomSecret());
+    }
+    Path env = dir.resolve(API_ENV_FILE);
+    Files.deleteIfExists(env);
+    Files.createFile(env, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    StringBuilder e = new StringBuilder();
+    e.append("# Generated by bellwether up: this sandbox's operator API and a bearer token per user.\n");
+    e.append("# Secrets (mode 600); they stop working at bellwether down. Use: source ").append(env).append('\n');
+    e.append("export ").append(API_URL_VARIABLE).append('=').append(state.apiUrl).append('\n');
+    for (ApiUser u : API_USERS) {
+      e.append("# ").append(u.name()).append(": ").append(String.join(", ", u.roles())).append('\n');
+      e.append("export ").append(u.envVariable()).append('=').append(tokens.get(u.name())).append('\n');
+    }
+    Files.writeString(env, e.toString());
+    state.apiEnvFile = env.toString();
+
+    Path file = dir.resolve("api.yaml");
+    StringBuilder y = new StringBuilder();
+    y.append("# Generated by bellwether up; the API reads it with: bellwether serve --config <this file>.\n");
+    y.append("# Tokens are stored as SHA-256 hashes; the tokens themselves are in ").append(API_ENV_FILE).append(" only.\n");
+    y.append("spring:\n");
+    y.append("  config:\n");
+    y.append("    # The chat signing secret and the identity key, one file each (mode 600).\n");
+    y.append("    import: ").append(q("configtree:" + secrets + "/")).append('\n');
+    y.append("server:\n");
+    y.append("  address: 127.0.0.1\n");
+    y.append("  port: ").append(state.apiPort).append('\n');
+    y.append("bellwether:\n");
+    y.append("  temporal:\n");
+    y.append("    address: ").append(q(temporalTarget())).append('\n');
+    y.append("    namespace: default\n");
+    y.append("  api:\n");
+    y.append("    max-body-bytes: 65536\n");
+    y.append("    rate-limit:\n");
+    y.append("      requests-per-second: 20\n");
+    y.append("      burst: 40\n");
+    y.append("    tokens:\n");
+    for (ApiUser u : API_USERS) {
+      y.append("      ").append(u.name()).append(":\n");
+      y.append("        sha256: ").append(q(sha256Hex(tokens.get(u.name())))).append('\n');
+      y.append("        user: ").append(q(u.name())).append('\n');
+      y.append("        roles: [").append(String.join(", ", u.roles())).append("]\n");
+    }
+    y.append("    identity:\n");
+    y.append("      key-id: ").append(q(state.identityKeyId)).append('\n');
+    y.append("  chat:\n");
+    y.append("    users:\n");
+    for (Map.Entry<String, String> c : CHAT_USERS.entrySet()) {
+      ApiUser u = API_USERS.stream().filter(x -> x.name().equals(c.getValue())).findFirst().orElseThrow();
+      // Brackets keep the chat id exactly as written (upper case) as a map key.
+      y.append("      ").append(q("[" + c.getKey() + "]")).append(":\n");
+      y.append("        user: ").append(q(u.name())).append('\n');
+      y.append("        roles: [").append(String.join(", ", u.roles())).append("]\n");
+    }
+    Files.writeString(file, y.toString());
+    state.apiConfig = file.toString();
+
+    Path log = dir.resolve("api.log");
+    state.apiLog = log.toString();
+    List<String> argv =
+        List.of(Processes.javaBin(), "-XX:+UseSerialGC", "-jar", state.apiJar, "serve", "--config", file.toString());
+    ProcessHandle h = Processes.startDetached(argv, log);
+    state.apiPid = h.pid();
+    state.apiStartMillis = Processes.startMillis(h);
+    save();
+    return h;
+  }
+
+  private void awaitApiUp(ProcessHandle h) {
+    awaitHealthy("the API", h, URI.create(state.apiUrl + "/actuator/health"), apiLog(), API_START_TIMEOUT);
+  }
+
+  /** SHA-256 of the token's UTF-8 bytes, lower-case hex: how the API's configuration names it. */
+  public static String sha256Hex(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  private static String randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  private static void createPrivateDir(Path d) throws IOException {
+    Files.createDirectories(d.getParent());
+    Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  /** A file created mode 600 from the start, so the secret is never readable by others. */
+  private static void writeSecret(Path file, String value) throws IOException {
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, value);
+  }
+
+  private static int freePortOtherThan(int... taken) {
+    while (true) {
+      int port = HaproxyLauncher.freePort();
+      boolean clash = false;
+      for (int t : taken) {
+        clash |= t == port;
+      }
+      if (!clash) {
+        return port;
+      }
+    }
   }
 
   /** A YAML double-quoted scalar; JSON string syntax is valid YAML. */
@@ -715,12 +1018,15 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void awaitWorkerUp(ProcessHandle h, Path log) {
+    awaitHealthy("the worker", h, URI.create(state.workerActuatorUrl + "/health"), log, WORKER_START_TIMEOUT);
+  }
+
+  private static void awaitHealthy(String what, ProcessHandle h, URI health, Path log, Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI health = URI.create(state.workerActuatorUrl + "/health");
-    long deadline = System.nanoTime() + WORKER_START_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!h.isAlive()) {
-        throw new IllegalStateException("the worker exited at start; " + log + ":\n" + Processes.tail(log, 4000));
+        throw new IllegalStateException(what + " exited at start; " + log + ":\n" + Processes.tail(log, 4000));
       }
       try {
         HttpResponse<String> r =
@@ -733,11 +1039,11 @@ public final class Sandbox implements AutoCloseable {
         // Not listening yet.
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the worker");
+        throw new IllegalStateException("interrupted while waiting for " + what);
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the worker was not UP at " + health + " within " + WORKER_START_TIMEOUT.toSeconds() + "s; "
+            what + " was not UP at " + health + " within " + timeout.toSeconds() + "s; "
                 + log + ":\n" + Processes.tail(log, 4000));
       }
       sleep(250);

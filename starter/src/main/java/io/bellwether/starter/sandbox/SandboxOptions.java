@@ -10,8 +10,14 @@ import java.nio.file.Path;
  * @param instances number of demo-app instances, named {@code web-1..web-N}
  * @param version the version every instance starts at
  * @param temporalPort port of the Temporal server on 127.0.0.1
+ * @param notifierUrl when set, the worker posts run notifications there as chat messages
+ *     ({@code bellwether.notifiers.chat}, {@code type: slack}, the default route for every
+ *     service); a secret, so it goes to a mode-600 file and {@link #toString()} never shows it
+ * @param api whether to run the operator API too ({@code bellwether up} does; the demo, the bench
+ *     and the e2e suites that do not call it leave it out: it is one more JVM to start)
  */
-public record SandboxOptions(Path home, Path dir, int instances, String version, int temporalPort) {
+public record SandboxOptions(
+    Path home, Path dir, int instances, String version, int temporalPort, String notifierUrl, boolean api) {
   public static final int DEFAULT_INSTANCES = 4;
   public static final String DEFAULT_VERSION = "1.0.0";
   public static final int DEFAULT_TEMPORAL_PORT = 7233;
@@ -26,31 +32,51 @@ public record SandboxOptions(Path home, Path dir, int instances, String version,
     if (version == null || version.isBlank()) {
       throw new IllegalArgumentException("version is required");
     }
+    if (notifierUrl != null && !notifierUrl.startsWith("http://") && !notifierUrl.startsWith("https://")) {
+      // The URL is not echoed: a webhook URL is its own credential.
+      throw new IllegalArgumentException("the notifier URL must be http:// or https://");
+    }
   }
 
   /** Four instances at 1.0.0, Temporal on 7233, the checkout and directory found when used. */
   public static SandboxOptions defaults() {
-    return new SandboxOptions(null, null, DEFAULT_INSTANCES, DEFAULT_VERSION, DEFAULT_TEMPORAL_PORT);
+    return new SandboxOptions(null, null, DEFAULT_INSTANCES, DEFAULT_VERSION, DEFAULT_TEMPORAL_PORT, null, false);
   }
 
   public SandboxOptions withHome(Path home) {
-    return new SandboxOptions(home, dir, instances, version, temporalPort);
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
   }
 
   public SandboxOptions withDir(Path dir) {
-    return new SandboxOptions(home, dir, instances, version, temporalPort);
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
   }
 
   public SandboxOptions withInstances(int instances) {
-    return new SandboxOptions(home, dir, instances, version, temporalPort);
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
   }
 
   public SandboxOptions withVersion(String version) {
-    return new SandboxOptions(home, dir, instances, version, temporalPort);
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
   }
 
   public SandboxOptions withTemporalPort(int temporalPort) {
-    return new SandboxOptions(home, dir, instances, version, temporalPort);
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
+  }
+
+  /** The same options with run notifications posted to {@code notifierUrl} (null: none). */
+  public SandboxOptions withNotifierUrl(String notifierUrl) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
+  }
+
+  /** The same options with the operator API started (or not) beside the worker. */
+  public SandboxOptions withApi(boolean api) {
+    return new SandboxOptions(home, dir, instances, version, temporalPort, notifierUrl, api);
+  }
+
+  @Override
+  public String toString() {
+    return "SandboxOptions[home=" + home + ", dir=" + dir + ", instances=" + instances + ", version=" + version
+        + ", temporalPort=" + temporalPort + ", notifierUrl=" + (notifierUrl == null ? "<none>" : "<set>") + ", api=" + api + "]";
   }
 
   /** The checkout: {@link #home} or the located one. */

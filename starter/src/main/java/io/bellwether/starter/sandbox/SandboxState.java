@@ -67,6 +67,24 @@ public final class SandboxState {
   public String identityKeyId;
   public String identityKeyFile;
 
+  /** Config-tree directory (mode 700) of the worker's notifier URL; null when none is set. */
+  public String notifierSecretsDir;
+
+  /**
+   * The operator API process ({@code bellwether serve}). Its plain tokens live only in {@code
+   * apiEnvFile} (mode 600); its secrets (identity key copy, chat signing secret) in the config
+   * tree {@code apiSecretsDir} (mode 700, files mode 600). This file holds neither.
+   */
+  public int apiPort;
+  public String apiUrl;
+  public long apiPid;
+  public long apiStartMillis;
+  public String apiConfig;
+  public String apiLog;
+  public String apiJar;
+  public String apiEnvFile;
+  public String apiSecretsDir;
+
   public int workerPort;
   public String workerActuatorUrl;
   public long workerPid;

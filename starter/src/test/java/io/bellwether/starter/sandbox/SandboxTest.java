@@ -114,6 +114,35 @@ class SandboxTest {
   }
 
   @Test
+  void tokenHashesAreLowerCaseHexSha256OfTheToken() {
+    // echo -n abc | sha256sum
+    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Sandbox.sha256Hex("abc"));
+  }
+
+  @Test
+  void theNotifierUrlIsCheckedAndNeverShown() {
+    String url = "http://127.0.0.1:9/services/T0/B0/very-secret-part";
+    SandboxOptions o = SandboxOptions.defaults().withNotifierUrl(url);
+    assertEquals(url, o.notifierUrl());
+    assertFalse(o.toString().contains("very-secret-part"), o.toString());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SandboxOptions.defaults().withNotifierUrl("ftp://x/secret-bit"));
+    assertFalse(e.getMessage().contains("secret-bit"), e.getMessage());
+  }
+
+  @Test
+  void theApiUsersCoverEveryRoleAndTheChatUsersMapToThem() {
+    assertEquals(List.of("dave", "alice", "carol", "victor", "root"), Sandbox.API_USERS.stream().map(Sandbox.ApiUser::name).toList());
+    assertEquals(
+        java.util.Set.of("deployer", "approver", "viewer", "admin"),
+        Sandbox.API_USERS.stream().flatMap(u -> u.roles().stream()).collect(java.util.stream.Collectors.toSet()));
+    assertTrue(Sandbox.APPROVERS.contains("alice"));
+    assertFalse(Sandbox.APPROVERS.contains("carol"), "carol must not be in the gate group");
+    var names = Sandbox.API_USERS.stream().map(Sandbox.ApiUser::name).toList();
+    assertTrue(names.containsAll(Sandbox.CHAT_USERS.values()));
+  }
+
+  @Test
   void theIdentityKeyIsRandomPerSandboxAndOnlyTheOwnerCanReadIt() throws IOException {
     Path keys = tmp.resolve("sb").resolve("identity");
     Path first = Sandbox.createIdentityKey(keys, Sandbox.IDENTITY_KEY_ID);
