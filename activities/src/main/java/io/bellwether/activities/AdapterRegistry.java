@@ -5,6 +5,7 @@ import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
+import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
@@ -17,6 +18,8 @@ import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
 import io.bellwether.activities.health.HealthCheck;
 import io.bellwether.activities.health.HttpHealthCheck;
 import io.bellwether.activities.identity.Attestations;
+import io.bellwether.activities.metrics.MetricsProvider;
+import io.bellwether.activities.metrics.PrometheusProvider;
 import io.bellwether.activities.notify.Notifier;
 import io.bellwether.activities.notify.Notifiers;
 import io.bellwether.activities.router.PoolSwitch;
@@ -46,6 +49,9 @@ public final class AdapterRegistry {
   /** Health check adapter types. */
   public static final List<String> HEALTH_CHECK_TYPES = List.of("http");
 
+  /** Metrics provider adapter types. */
+  public static final List<String> METRICS_TYPES = List.of("prometheus");
+
   private final Map<String, TrafficRouter> routers;
   private final Map<String, PoolSwitch> poolSwitches;
   private final Map<String, Deployer> deployers;
@@ -54,6 +60,7 @@ public final class AdapterRegistry {
   private final IdentityConfig identity;
   private final Map<String, Notifier> notifiers;
   private final NotifyRoutes notifyRoutes;
+  private final Map<String, MetricsProvider> metricsProviders;
 
   /**
    * A registry of ready-made adapters, without pool switches, approver groups or identity keys,
@@ -93,6 +100,30 @@ public final class AdapterRegistry {
       IdentityConfig identity,
       Map<String, Notifier> notifiers,
       NotifyRoutes notifyRoutes) {
+    this(
+        routers,
+        poolSwitches,
+        deployers,
+        healthChecks,
+        approvers,
+        identity,
+        notifiers,
+        notifyRoutes,
+        Map.of());
+  }
+
+  /** A registry of ready-made adapters with notifiers, their routes and metrics providers. */
+  public AdapterRegistry(
+      Map<String, TrafficRouter> routers,
+      Map<String, PoolSwitch> poolSwitches,
+      Map<String, Deployer> deployers,
+      Map<String, HealthCheck> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, Notifier> notifiers,
+      NotifyRoutes notifyRoutes,
+      Map<String, MetricsProvider> metricsProviders) {
+    this.metricsProviders = metricsProviders == null ? Map.of() : Map.copyOf(metricsProviders);
     this.notifiers = notifiers == null ? Map.of() : Map.copyOf(notifiers);
     this.notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
     this.routers = Map.copyOf(routers);
@@ -111,6 +142,8 @@ public final class AdapterRegistry {
    * bellwether.routers.<name>.pools.<pool>}), approver groups and identity keys are checked too,
    * and so are notifiers ({@code bellwether.notifiers.<name>}, never echoing a URL) and their
    * routes ({@code bellwether.notify.*}): a route naming an unconfigured notifier is a problem.
+   * Metrics providers ({@code bellwether.metrics.<name>}) need a known type and a URL, which no
+   * problem line repeats.
    */
   public static AdapterRegistry fromConfig(BellwetherConfig config) {
     List<String> problems = new ArrayList<>();
@@ -137,6 +170,14 @@ public final class AdapterRegistry {
             HEALTH_CHECK_TYPES,
             AdapterRegistry::healthCheck,
             HealthCheckConfig::type,
+            problems);
+    Map<String, MetricsProvider> metrics =
+        build(
+            "metrics",
+            config.metrics(),
+            METRICS_TYPES,
+            AdapterRegistry::metricsProvider,
+            MetricsConfig::type,
             problems);
     problems.addAll(approverProblems(config.approvers()));
     problems.addAll(identityProblems(config.identity()));
@@ -165,7 +206,18 @@ public final class AdapterRegistry {
         config.approvers(),
         config.identity(),
         notifiers,
-        config.notifyRoutes());
+        config.notifyRoutes(),
+        metrics);
+  }
+
+  /** The metrics provider configured under {@code name}, or empty. */
+  public Optional<MetricsProvider> metricsProvider(String name) {
+    return Optional.ofNullable(name == null ? null : metricsProviders.get(name));
+  }
+
+  /** Configured metrics provider names. */
+  public Set<String> metricsProviderNames() {
+    return metricsProviders.keySet();
   }
 
   /** The blue-green switch of the router configured under {@code name}, or empty. */
@@ -255,7 +307,9 @@ public final class AdapterRegistry {
         continue;
       }
       if (!types.contains(type)) {
-        problems.add(prefix + ".type: unknown type '" + type + "' (one of " + types + ")");
+        // A URL pasted into the type setting may carry a credential.
+        String shown = type.contains("://") ? "<a URL>" : "'" + type + "'";
+        problems.add(prefix + ".type: unknown type " + shown + " (one of " + types + ")");
         continue;
       }
       List<String> own = new ArrayList<>();
@@ -413,6 +467,13 @@ public final class AdapterRegistry {
               ? ".decommission-command: required with provision-command (what is started must be removable)"
               : ".provision-command: required with decommission-command");
     }
+    if (type.equals("command")
+        && c.scrapeTargetsDir() != null
+        && !c.scrapeTargetsDir().isBlank()) {
+      problems.add(
+          ".scrape-targets-dir: not used by type command (only the process deployer writes"
+              + " scrape target files)");
+    }
     if (type.equals("process") && (c.workDir() == null || c.workDir().isBlank())) {
       problems.add(".work-dir: required for type process");
     }
@@ -423,6 +484,18 @@ public final class AdapterRegistry {
       return null;
     }
     return type.equals("command") ? new CommandDeployer(c) : new ProcessDeployer(c);
+  }
+
+  private static MetricsProvider metricsProvider(
+      MetricsConfig c, String type, List<String> problems) {
+    String why = PrometheusProvider.urlProblem(c.url());
+    if (why != null) {
+      problems.add(".url: " + why);
+    }
+    if (c.timeout() != null && (c.timeout().isZero() || c.timeout().isNegative())) {
+      problems.add(".timeout: must be positive");
+    }
+    return problems.isEmpty() ? new PrometheusProvider(c) : null;
   }
 
   private static HealthCheck healthCheck(HealthCheckConfig c, String type, List<String> problems) {

@@ -11,9 +11,11 @@ public final class BellwetherActivities {
    * Builds every adapter the configuration names and returns the activity implementations to
    * register on the worker, in this order: {@link TrafficActivitiesImpl}, {@link
    * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}, {@link
-   * SwitchActivitiesImpl}, {@link GateActivitiesImpl}, {@link NotifyActivitiesImpl}. Throws
+   * SwitchActivitiesImpl}, {@link GateActivitiesImpl}, {@link NotifyActivitiesImpl}, {@link
+   * MetricsActivitiesImpl}. Throws
    * {@link IllegalStateException} listing every problem when a named entry has a missing or unknown
-   * type or lacks a required setting, or a notify route names an unconfigured notifier: a
+   * type or lacks a required setting (metrics providers included), or a notify route names an
+   * unconfigured notifier: a
    * misconfigured worker must not start. Connects to nothing: a
    * router that is down fails activities (retryably), not startup.
    */
@@ -21,7 +23,7 @@ public final class BellwetherActivities {
     return create(AdapterRegistry.fromConfig(config));
   }
 
-  /** The seven activity implementations over an existing registry, in the order above. */
+  /** The eight activity implementations over an existing registry, in the order above. */
   public static List<Object> create(AdapterRegistry registry) {
     return List.of(
         new TrafficActivitiesImpl(registry),
@@ -30,6 +32,7 @@ public final class BellwetherActivities {
         new ConfigActivitiesImpl(registry),
         new SwitchActivitiesImpl(registry),
         new GateActivitiesImpl(registry),
-        new NotifyActivitiesImpl(registry));
+        new NotifyActivitiesImpl(registry),
+        new MetricsActivitiesImpl(registry));
   }
 }

@@ -4,6 +4,7 @@ import io.bellwether.activities.deploy.Deployer;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.TrafficRouter;
 import io.bellwether.contracts.bluegreen.BlueGreenTarget;
+import io.bellwether.contracts.canary.CanaryTarget;
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.activities.ConfigActivities;
 import io.bellwether.contracts.spec.TargetRef;
@@ -114,6 +115,122 @@ public class ConfigActivitiesImpl implements ConfigActivities {
               notConfigured("health check", check, registry.healthCheckNames())));
     }
     return out;
+  }
+
+  /**
+   * For a canary run: one violation per name the configuration lacks or that does not fit. {@code
+   * target.router}; {@code target.backend} when the router has no such backend (asked of the
+   * router itself, so an unreachable router fails retryably rather than being reported as a bad
+   * spec); {@code target.pool} when the router has no such pool or the pool's live (first) backend
+   * is not {@code target.backend}; {@code target.deployer}, also when it cannot provision; {@code
+   * target.healthCheck} defaulting to {@code http}; {@code target.metrics} when no such metrics
+   * provider is configured (the provider is not asked: it may be down now and back by the first
+   * analysis). Empty when all are known.
+   */
+  @Override
+  public List<Violation> checkCanaryTarget(CanaryTarget target) {
+    List<Violation> out = new ArrayList<>();
+    Optional<TrafficRouter> router = registry.router(target.router());
+    Optional<PoolSwitch> pools = registry.poolSwitch(target.router());
+    if (router.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.router", notConfigured("router", target.router(), registry.routerNames())));
+    } else {
+      boolean backendGiven = target.backend() != null && !target.backend().isBlank();
+      if (!backendGiven) {
+        out.add(new Violation("target.backend", "is required"));
+      } else if (!routerHasBackend(target.router(), router.get(), target.backend())) {
+        out.add(
+            new Violation(
+                "target.backend",
+                "router '" + target.router() + "' has no backend '" + target.backend() + "'"));
+      }
+      Set<String> known = pools.map(PoolSwitch::pools).orElse(Set.of());
+      if (target.pool() == null || target.pool().isBlank() || !known.contains(target.pool())) {
+        String reason =
+            notConfigured("pool", target.pool(), known)
+                .replace("is configured", "is configured in router '" + target.router() + "'");
+        String fitting = backendGiven ? poolLiveOn(pools, target.backend()) : null;
+        if (fitting != null) {
+          reason += " (pool '" + fitting + "' routes to backend '" + target.backend() + "')";
+        }
+        out.add(new Violation("target.pool", reason));
+      } else if (backendGiven) {
+        List<String> backends = pools.get().backends(target.pool());
+        if (backends.isEmpty() || !backends.get(0).equals(target.backend())) {
+          out.add(
+              new Violation(
+                  "target.pool",
+                  "pool '"
+                      + target.pool()
+                      + "' of router '"
+                      + target.router()
+                      + "' routes between "
+                      + backends
+                      + "; a canary pool's first (live) backend must be the stable backend '"
+                      + target.backend()
+                      + "'"));
+        }
+      }
+    }
+    Optional<Deployer> deployer = registry.deployer(target.deployer());
+    if (deployer.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              notConfigured("deployer", target.deployer(), registry.deployerNames())));
+    } else if (!deployer.get().canProvision()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              "deployer '"
+                  + target.deployer()
+                  + "' cannot provision new instances (a command deployer needs provision-command"
+                  + " and decommission-command)"));
+    }
+    String check = target.healthCheckOrDefault();
+    if (registry.healthCheck(check).isEmpty()) {
+      String reason = notConfigured("health check", check, registry.healthCheckNames());
+      if (target.healthCheck() == null || target.healthCheck().isBlank()) {
+        reason += " (it is the default when target.healthCheck is not given)";
+      }
+      out.add(new Violation("target.healthCheck", reason));
+    }
+    if (registry.metricsProvider(target.metrics()).isEmpty()) {
+      out.add(
+          new Violation(
+              "target.metrics",
+              notConfigured("metrics provider", target.metrics(), registry.metricsProviderNames())));
+    }
+    return out;
+  }
+
+  /** Whether the router knows {@code backend}; an unreachable router fails retryably. */
+  private static boolean routerHasBackend(String name, TrafficRouter router, String backend) {
+    try {
+      Failures.router(name, () -> router.servers(backend));
+      return true;
+    } catch (ApplicationFailure e) {
+      if (!FailureTypes.UNKNOWN_TARGET.equals(e.getType())) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  /** A configured pool whose live (first) backend is {@code backend}, for a hint; else null. */
+  private static String poolLiveOn(Optional<PoolSwitch> pools, String backend) {
+    if (pools.isEmpty()) {
+      return null;
+    }
+    for (String pool : new TreeSet<>(pools.get().pools())) {
+      List<String> b = pools.get().backends(pool);
+      if (!b.isEmpty() && b.get(0).equals(backend)) {
+        return pool;
+      }
+    }
+    return null;
   }
 
   private static String notConfigured(String kind, String name, Set<String> known) {

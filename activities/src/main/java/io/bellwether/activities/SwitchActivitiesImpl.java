@@ -1,11 +1,15 @@
 package io.bellwether.activities;
 
+import io.bellwether.activities.haproxy.HaproxyPoolSwitch;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.bluegreen.PoolState;
 import io.bellwether.contracts.bluegreen.SwitchActivities;
+import io.bellwether.contracts.canary.SegmentRoute;
 import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link SwitchActivities} over the configured routers' {@link PoolSwitch}es. Unknown router,
@@ -48,6 +52,32 @@ public class SwitchActivitiesImpl implements SwitchActivities {
   public PoolState setPreview(String router, String pool, boolean on) {
     PoolSwitch s = poolSwitch(router);
     return Failures.router(router, () -> s.setPreview(pool, on));
+  }
+
+  /**
+   * A null route clears the segments. A value the router cannot hold as a map key (see {@link
+   * HaproxyPoolSwitch#SEGMENT_VALUE}) is a non-retryable {@code InvalidSpec}, refused before any
+   * change; a pool whose frontend has no segment maps is a non-retryable {@code RouterUnavailable}.
+   */
+  @Override
+  public PoolState setSegments(String router, String pool, SegmentRoute route) {
+    SegmentRoute wanted = route == null ? SegmentRoute.none() : route;
+    List<String> bad = new ArrayList<>();
+    for (List<String> values : List.of(wanted.headerValues(), wanted.cookieValues(), wanted.users())) {
+      for (String v : values) {
+        if (v == null || !HaproxyPoolSwitch.SEGMENT_VALUE.matcher(v).matches()) {
+          bad.add(v == null ? "null" : "'" + v + "'");
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "segment values must be 1 to 200 of letters, digits and . _ : @ + = / ~ -, got "
+              + String.join(", ", bad),
+          FailureTypes.INVALID_SPEC);
+    }
+    PoolSwitch s = poolSwitch(router);
+    return Failures.router(router, () -> s.setSegments(pool, wanted));
   }
 
   @Override

@@ -96,12 +96,12 @@ class AdapterRegistryTest {
   }
 
   @Test
-  void createReturnsTheSevenActivityImplementations() {
+  void createReturnsTheEightActivityImplementations() {
     List<Object> impls =
         BellwetherActivities.create(
             new BellwetherConfig(
                 Map.of("edge", new RouterConfig("haproxy", "tcp:127.0.0.1:1", null)), null, null));
-    assertEquals(7, impls.size());
+    assertEquals(8, impls.size());
     assertInstanceOf(TrafficActivities.class, impls.get(0));
     assertInstanceOf(DeployActivities.class, impls.get(1));
     assertInstanceOf(HealthActivities.class, impls.get(2));
@@ -109,6 +109,7 @@ class AdapterRegistryTest {
     assertInstanceOf(io.bellwether.contracts.bluegreen.SwitchActivities.class, impls.get(4));
     assertInstanceOf(io.bellwether.contracts.gate.GateActivities.class, impls.get(5));
     assertInstanceOf(io.bellwether.contracts.notify.NotifyActivities.class, impls.get(6));
+    assertInstanceOf(io.bellwether.contracts.metrics.MetricsActivities.class, impls.get(7));
     assertThrows(
         IllegalStateException.class,
         () ->

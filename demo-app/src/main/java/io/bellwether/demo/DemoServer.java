@@ -2,10 +2,6 @@ package io.bellwether.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,12 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process starts in well under a second and tests can restart instances often.
  */
 public final class DemoServer implements AutoCloseable {
-  /** Prometheus name {@code demo_requests_total}; tags method, status, version, instance. */
-  public static final String REQUESTS = "demo.requests";
-
-  /** Prometheus name {@code demo_request_duration_seconds}; same tags, with histogram buckets. */
-  public static final String DURATION = "demo.request.duration";
-
   static {
     // The JDK server writes headers and body separately; with Nagle on, the client's delayed ACK
     // then adds about 40 ms to every answer. Read once, when the server classes load.
@@ -44,7 +34,7 @@ public final class DemoServer implements AutoCloseable {
   private final String instance;
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
-  private final PrometheusMeterRegistry registry;
+  private final HttpMetrics metrics;
   private final Random random;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -55,8 +45,7 @@ public final class DemoServer implements AutoCloseable {
     this.instance = options.instance();
     this.shutdownGrace = options.shutdownGrace();
     this.random = options.seed() == null ? new Random() : new Random(options.seed());
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("version", release.version(), "instance", instance);
+    this.metrics = new HttpMetrics(release.version());
     this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
     // A few warm threads, more on demand: a slow release ties up one thread per request.
     AtomicInteger n = new AtomicInteger();
@@ -111,9 +100,9 @@ public final class DemoServer implements AutoCloseable {
     return release;
   }
 
-  /** The metrics registry behind {@code /metrics}. */
-  public PrometheusMeterRegistry registry() {
-    return registry;
+  /** The request metrics behind {@code /metrics}. */
+  public HttpMetrics metrics() {
+    return metrics;
   }
 
   /** Requests being handled right now. */
@@ -146,7 +135,6 @@ public final class DemoServer implements AutoCloseable {
     // that poll to every restart.
     server.stop(0);
     executor.shutdownNow();
-    registry.close();
   }
 
   @Override
@@ -191,10 +179,11 @@ public final class DemoServer implements AutoCloseable {
       if (!method.equals("GET") && !method.equals("POST")) {
         status = send(ex, 405, "method not allowed");
       } else {
-        if (release.latencyMs() > 0) {
-          sleep(release.latencyMs());
+        int delay = release.latencyMs() + tailDelayMs();
+        if (delay > 0) {
+          sleep(delay);
         }
-        if (release.errorRate() > 0 && random.nextDouble() < release.errorRate()) {
+        if (release.errorRate() > 0 && draw() < release.errorRate()) {
           status = send(ex, 500, "demo-app " + instance + " " + release.version() + " failed");
         } else {
           status = send(ex, 200, "demo-app " + instance + " " + release.version());
@@ -206,22 +195,23 @@ public final class DemoServer implements AutoCloseable {
     } else {
       status = send(ex, 404, "not found");
     }
-    String code = Integer.toString(status);
-    Counter.builder(REQUESTS)
-        .description("Requests answered, health and metrics excluded")
-        .tag("method", method)
-        .tag("status", code)
-        .register(registry)
-        .increment();
-    Timer.builder(DURATION)
-        .description("Time to answer a request, health and metrics excluded")
-        .tag("method", method)
-        .tag("status", code)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    metrics.record(status, System.nanoTime() - start);
+  }
+
+  /** Extra delay of this request for a release with a latency tail; 0 for most requests. */
+  private int tailDelayMs() {
+    if (release.tailRate() <= 0 || draw() >= release.tailRate()) {
+      return 0;
+    }
+    int span = release.tailMaxMs() - release.tailMinMs();
+    return release.tailMinMs() + (span == 0 ? 0 : (int) (draw() * (span + 1)));
+  }
+
+  // One seeded generator for every draw, so a seed repeats errors and tails alike.
+  private double draw() {
+    synchronized (random) {
+      return random.nextDouble();
+    }
   }
 
   private void health(HttpExchange ex) throws IOException {
@@ -233,7 +223,7 @@ public final class DemoServer implements AutoCloseable {
   }
 
   private void metrics(HttpExchange ex) throws IOException {
-    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+    byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     ex.sendResponseHeaders(200, body.length);
     ex.getResponseBody().write(body);

@@ -33,7 +33,8 @@ public final class ReleaseCatalog {
 
   /**
    * Reads a catalog document: {@code {"releases": [{"version": ..., "errorRate": ..., "latencyMs":
-   * ..., "healthy": ..., "note": ...}]}}. Unknown fields are an error, so a misspelt fault cannot
+   * ..., "healthy": ..., "tailRate": ..., "tailMinMs": ..., "tailMaxMs": ..., "note": ...}]}}.
+   * Unknown fields are an error, so a misspelt fault cannot
    * silently turn a bad release into a good one.
    */
   public static ReleaseCatalog parse(InputStream json) throws IOException {
@@ -67,6 +68,9 @@ public final class ReleaseCatalog {
     int latencyMs = 0;
     boolean healthy = true;
     String note = null;
+    double tailRate = 0;
+    int tailMinMs = 0;
+    int tailMaxMs = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -81,6 +85,18 @@ public final class ReleaseCatalog {
           expect(p, value, JsonToken.VALUE_NUMBER_INT, field);
           latencyMs = p.getIntValue();
         }
+        case "tailRate" -> {
+          expectNumber(p, value, field);
+          tailRate = p.getDoubleValue();
+        }
+        case "tailMinMs" -> {
+          expect(p, value, JsonToken.VALUE_NUMBER_INT, field);
+          tailMinMs = p.getIntValue();
+        }
+        case "tailMaxMs" -> {
+          expect(p, value, JsonToken.VALUE_NUMBER_INT, field);
+          tailMaxMs = p.getIntValue();
+        }
         case "healthy" -> {
           if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
             throw new IOException(field + " must be true or false at " + p.currentLocation());
@@ -91,7 +107,8 @@ public final class ReleaseCatalog {
       }
     }
     try {
-      return new Release(version, errorRate, latencyMs, healthy, note);
+      return new Release(
+          version, errorRate, latencyMs, healthy, note, tailRate, tailMinMs, tailMaxMs);
     } catch (IllegalArgumentException e) {
       throw new IOException("bad release at " + p.currentLocation() + ": " + e.getMessage(), e);
     }

@@ -158,7 +158,7 @@ class DemoServerTest {
   }
 
   @Test
-  void metricsCountTrafficByMethodAndStatusWithVersionAndInstance() throws Exception {
+  void metricsCountTrafficByStatusAndTimeItInAHistogramWithTheVersion() throws Exception {
     DemoServer s = start("--version", "2.0.0");
     for (int i = 0; i < 3; i++) {
       get(s, "/");
@@ -171,29 +171,73 @@ class DemoServerTest {
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     String text = r.body();
-    assertEquals(3.0, sample(text, "demo_requests_total", "GET", "200"));
-    assertEquals(1.0, sample(text, "demo_requests_total", "POST", "200"));
-    assertEquals(1.0, sample(text, "demo_requests_total", "GET", "404"));
-    assertEquals(3.0, sample(text, "demo_request_duration_seconds_count", "GET", "200"));
-    assertTrue(text.contains("demo_request_duration_seconds_bucket{"), "no latency histogram");
+    assertEquals(4.0, sample(text, "http_server_requests_total{version=\"2.0.0\",status=\"200\"}"));
+    assertEquals(1.0, sample(text, "http_server_requests_total{version=\"2.0.0\",status=\"404\"}"));
+    assertEquals(5.0, sample(text, "http_server_request_duration_seconds_count{version=\"2.0.0\"}"));
+    assertEquals(
+        5.0, sample(text, "http_server_request_duration_seconds_bucket{version=\"2.0.0\",le=\"+Inf\"}"));
+    assertTrue(sample(text, "http_server_request_duration_seconds_sum{version=\"2.0.0\"}") > 0);
     // Health and metrics requests are not traffic: no other series exist.
-    assertFalse(text.contains("status=\"503\""));
-    assertEquals(3, count(text, "^demo_requests_total\\{"));
+    assertEquals(2, count(text, "^http_server_requests_total\\{"));
+    // Exactly the agreed buckets, in order, then +Inf.
+    List<String> les = new ArrayList<>();
+    Matcher m = Pattern.compile("_bucket\\{version=\"2.0.0\",le=\"([^\"]+)\"}").matcher(text);
+    while (m.find()) {
+      les.add(m.group(1));
+    }
+    assertEquals(
+        List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.15", "0.2", "0.3", "0.5", "0.75", "1",
+            "2.5", "5", "+Inf"),
+        les);
+    // Prometheus owns the instance label; the app must not send one.
+    assertFalse(text.contains("instance="), text);
   }
 
-  private static double sample(String text, String name, String method, String status) {
-    Pattern p =
-        Pattern.compile(
-            "^"
-                + name
-                + "\\{instance=\"web-1\",method=\""
-                + method
-                + "\",status=\""
-                + status
-                + "\",version=\"2.0.0\"} (\\S+)$",
-            Pattern.MULTILINE);
+  @Test
+  void histogramBucketsAreCumulativeAndPlaceASlowRequestAboveItsDelay() throws Exception {
+    DemoServer s = start("--version", "2.4.0");
+    assertEquals(150, s.release().latencyMs());
+    get(s, "/");
+    get(s, "/");
+    String text = get(s, "/metrics").body();
+    // 150 ms added: nothing can land at or below 0.1 s, and both are counted by +Inf.
+    assertEquals(0.0, sample(text, "http_server_request_duration_seconds_bucket{version=\"2.4.0\",le=\"0.1\"}"));
+    assertEquals(
+        2.0, sample(text, "http_server_request_duration_seconds_bucket{version=\"2.4.0\",le=\"+Inf\"}"));
+    assertTrue(sample(text, "http_server_request_duration_seconds_sum{version=\"2.4.0\"}") >= 0.3);
+  }
+
+  @Test
+  void heavyTailReleaseSlowsAFewRequestsOnly() throws Exception {
+    DemoServer s = start("--version", "2.5.0", "--seed", "5");
+    assertEquals(0.04, s.release().tailRate());
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      all.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(uri(s, "/")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : all) {
+      assertEquals(200, f.get(20, TimeUnit.SECONDS).statusCode());
+    }
+    String text = get(s, "/metrics").body();
+    double total = sample(text, "http_server_request_duration_seconds_count{version=\"2.5.0\"}");
+    double atMostHalfSecond =
+        sample(text, "http_server_request_duration_seconds_bucket{version=\"2.5.0\",le=\"0.5\"}");
+    double slow = total - atMostHalfSecond;
+    // 4% of 400 is 16; the seed makes it repeatable, the band says what it means.
+    assertTrue(slow >= 6 && slow <= 30, "requests over 0.5 s: " + slow + " of " + total);
+    // Every tail request is over 0.6 s and none over 0.9 s plus scheduling.
+    double overOneSecond =
+        total - sample(text, "http_server_request_duration_seconds_bucket{version=\"2.5.0\",le=\"1\"}");
+    assertTrue(overOneSecond <= 2, "tail requests are 0.6 to 0.9 s, yet over 1 s: " + overOneSecond);
+  }
+
+  private static double sample(String text, String series) {
+    Pattern p = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE);
     Matcher m = p.matcher(text);
-    assertTrue(m.find(), name + " " + method + " " + status + " missing from:\n" + text);
+    assertTrue(m.find(), series + " missing from:\n" + text);
     return Double.parseDouble(m.group(1));
   }
 

@@ -23,6 +23,9 @@ class ReleaseCatalogTest {
     "2.0.0, 0.0,  0,   true",
     "2.1.0, 0.25, 0,   true",
     "2.2.0, 0.0,  300, true",
+    "2.3.0, 0.05, 0,   true",
+    "2.4.0, 0.0,  150, true",
+    "2.5.0, 0.0,  0,   true",
     "3.0.0, 0.0,  0,   false",
   })
   void builtInCatalogDescribesEachRelease(
@@ -33,6 +36,22 @@ class ReleaseCatalogTest {
     assertEquals(errorRate, r.errorRate());
     assertEquals(latencyMs, r.latencyMs());
     assertEquals(healthy, r.healthy());
+  }
+
+  @Test
+  void theHeavyTailReleaseSlowsAboutFourPercentBySixToNineHundredMilliseconds() {
+    Release r = catalog.lookup("2.5.0");
+    assertEquals(0.04, r.tailRate());
+    assertEquals(600, r.tailMinMs());
+    assertEquals(900, r.tailMaxMs());
+    assertEquals(0.0, catalog.lookup("2.0.0").tailRate());
+  }
+
+  @Test
+  void aTailWithMaxBelowMinIsRejected() {
+    assertThrows(
+        IOException.class,
+        () -> parse("{\"releases\":[{\"version\":\"4.0.0\",\"tailRate\":0.1,\"tailMinMs\":500,\"tailMaxMs\":100}]}"));
   }
 
   @Test

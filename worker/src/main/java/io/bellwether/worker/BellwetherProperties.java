@@ -5,6 +5,7 @@ import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
+import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.NotifierConfig;
 import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.RouterConfig;
@@ -17,8 +18,8 @@ import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * The worker's {@code bellwether.*} settings: how to reach Temporal, and the named routers,
- * deployers, health checks, approver groups and identity keys that specs may refer to, and
- * where run notifications go.
+ * deployers, health checks, approver groups, identity keys and metrics providers that specs may
+ * refer to, and where run notifications go.
  *
  * <p>Secrets (the Temporal API key, identity keys, notifier URLs) are bound here but never
  * printed: {@link #toString()} of every part that holds one names the keys only, and shows a
@@ -37,6 +38,8 @@ import org.springframework.boot.context.properties.bind.Name;
  *     destinations; {@code url} is a secret
  * @param notifyRoutes {@code bellwether.notify.default} and {@code
  *     bellwether.notify.services.<service>}: notifier names per service
+ * @param metrics {@code bellwether.metrics.<name>.{type,url,timeout}}: metrics providers that
+ *     canary analyses query; a URL may hold a password and prints as scheme and host
  */
 @ConfigurationProperties("bellwether")
 public record BellwetherProperties(
@@ -48,7 +51,8 @@ public record BellwetherProperties(
     IdentityConfig identity,
     Map<String, NotifierConfig> notifiers,
     // "notify" itself cannot name a record component: Object.notify() has it.
-    @Name("notify") NotifyRoutes notifyRoutes) {
+    @Name("notify") NotifyRoutes notifyRoutes,
+    Map<String, MetricsConfig> metrics) {
 
   public BellwetherProperties {
     routers = routers == null ? Map.of() : routers;
@@ -58,12 +62,13 @@ public record BellwetherProperties(
     identity = identity == null ? new IdentityConfig(null, null) : identity;
     notifiers = notifiers == null ? Map.of() : notifiers;
     notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
+    metrics = metrics == null ? Map.of() : metrics;
   }
 
   /** The part the activities module builds its adapters from. */
   public BellwetherConfig toConfig() {
     return new BellwetherConfig(
-        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes);
+        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, metrics);
   }
 
   /**

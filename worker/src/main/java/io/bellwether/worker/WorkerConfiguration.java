@@ -3,6 +3,7 @@ package io.bellwether.worker;
 import io.bellwether.activities.BellwetherActivities;
 import io.bellwether.contracts.TaskQueues;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
+import io.bellwether.workflows.canary.CanaryReleaseWorkflowImpl;
 import io.bellwether.workflows.check.TargetCheckWorkflowImpl;
 import io.bellwether.workflows.rolling.RollingDeploymentWorkflowImpl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -167,12 +168,13 @@ public class WorkerConfiguration {
     worker.registerWorkflowImplementationTypes(
         RollingDeploymentWorkflowImpl.class,
         BlueGreenDeploymentWorkflowImpl.class,
+        CanaryReleaseWorkflowImpl.class,
         TargetCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.objects().toArray());
     log.info(
         "Bellwether worker, {} mode: Temporal {}{}, namespace {}, task queue {}, sticky execution"
             + " {}; routers {}, pools {}, deployers {}, health checks {}, approver groups {},"
-            + " identity keys {}, notifiers {}, notify {}",
+            + " identity keys {}, notifiers {}, notify {}, metrics providers {}",
         connection.isEmbedded() ? "embedded" : "cluster",
         connection.target(),
         connection.isEmbedded() ? " (in-process server)" : "",
@@ -188,7 +190,9 @@ public class WorkerConfiguration {
         new TreeSet<>(properties.identity().keys().keySet()),
         // Names only: a notifier URL is a credential.
         new TreeSet<>(properties.notifiers().keySet()),
-        properties.notifyRoutes());
+        properties.notifyRoutes(),
+        // Names only: a provider URL may hold a password.
+        new TreeSet<>(properties.metrics().keySet()));
     return new BellwetherWorkerRegistration(worker);
   }
 

@@ -54,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "bellwether.deployers.web.command[0]=/bin/true",
       "bellwether.deployers.web.command[1]={instance}",
       "bellwether.health-checks.http.type=http",
+      "bellwether.metrics.prom.type=prometheus",
+      "bellwether.metrics.prom.url=http://127.0.0.1:1",
     })
 // Spring Boot tests switch metrics export off unless asked; the Prometheus endpoint is under test.
 @AutoConfigureObservability(tracing = false)
@@ -157,6 +159,30 @@ class WorkerApplicationTest {
             "blueRetention.mode:")) {
       assertTrue(message.contains(field), "'" + field + "' missing from: " + message);
     }
+    assertNoActivityChangedAnything(workflowId);
+  }
+
+  @Test
+  void aCanaryReleaseByTypeNameWithUnknownNamesFailsBeforeTouchingAnything() throws IOException {
+    // Plain JSON, as `temporal workflow start --type CanaryRelease --input ...` sends it.
+    String spec =
+        """
+        {"service": "web", "version": "2.0.0",
+         "target": {"router": "no-such-router", "backend": "web", "pool": "web",
+                    "deployer": "web", "metrics": "no-such-prometheus"},
+         "steps": [{"setWeight": 20}]}
+        """;
+    String workflowId = start("CanaryRelease", spec);
+    ApplicationFailure failure = resultFailure(workflowId);
+
+    assertEquals(FailureTypes.UNKNOWN_TARGET, failure.getType(), failure.getOriginalMessage());
+    String message = failure.getOriginalMessage();
+    // A router the configuration lacks is not asked anything (the one configured here is down).
+    assertTrue(message.contains("target.router"), message);
+    assertTrue(message.contains("target.metrics"), message);
+    assertTrue(message.contains("configured: prom"), message);
+    // The command deployer here cannot provision: a canary needs new instances.
+    assertTrue(message.contains("target.deployer"), message);
     assertNoActivityChangedAnything(workflowId);
   }
 
@@ -301,7 +327,14 @@ class WorkerApplicationTest {
 
   /** Only read-only activities (name checks, pool state) may have run before the failure. */
   private void assertNoActivityChangedAnything(String workflowId) {
-    Set<String> readOnly = Set.of("CheckTarget", "CheckBlueGreenTarget", "PoolState", "ResolveApprovers", "ListServers");
+    Set<String> readOnly = Set.of(
+            "CheckTarget",
+            "CheckBlueGreenTarget",
+            "CheckCanaryTarget",
+            "PoolState",
+            "ResolveApprovers",
+            "ListServers",
+            "IsOnline");
     List<String> scheduled =
         client.fetchHistory(workflowId).getEvents().stream()
             .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)

@@ -134,6 +134,40 @@ class WorkerConfigBindingTest {
   }
 
   @Test
+  void metricsProvidersAndTheScrapeTargetsDirBind() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("bellwether.metrics.prom.type", "prometheus");
+    p.put("bellwether.metrics.prom.url", "http://127.0.0.1:9090");
+    p.put("bellwether.metrics.prom.timeout", "3s");
+    p.put("bellwether.metrics.other.type", "prometheus");
+    p.put("bellwether.metrics.other.url", "https://user:" + SECRET + "@prom.example");
+    p.put("bellwether.deployers.local.type", "process");
+    p.put("bellwether.deployers.local.command[0]", "/opt/run");
+    p.put("bellwether.deployers.local.work-dir", "/var/lib/bellwether/instances");
+    p.put("bellwether.deployers.local.scrape-targets-dir", "/var/lib/prometheus/targets");
+    BellwetherProperties props = bind(List.of(new MapConfigurationPropertySource(p)));
+
+    BellwetherConfig c = props.toConfig();
+    assertEquals(
+        new io.bellwether.activities.config.MetricsConfig(
+            "prometheus", "http://127.0.0.1:9090", Duration.ofSeconds(3)),
+        c.metrics().get("prom"));
+    assertEquals(null, c.metrics().get("other").timeout());
+    assertEquals("/var/lib/prometheus/targets", c.deployers().get("local").scrapeTargetsDir());
+    String printed = props.toString() + c.toString();
+    assertFalse(printed.contains(SECRET), printed);
+  }
+
+  @Test
+  void withoutMetricsKeysThereAreNoProviders() {
+    BellwetherConfig c =
+        bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))))
+            .toConfig();
+    assertTrue(c.metrics().isEmpty());
+    assertEquals(null, c.routers().get("edge").pools().get("web"));
+  }
+
+  @Test
   void withoutNotifierKeysNobodyIsNotified() {
     BellwetherConfig c =
         bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))))

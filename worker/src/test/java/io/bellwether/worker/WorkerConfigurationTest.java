@@ -75,6 +75,45 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void badMetricsProvidersStopStartupEachNamedAndNoUrlShown() throws IOException {
+    int port = TestPorts.free();
+    String password = "pr0m-secret-pass";
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=" + port,
+                    "bellwether.metrics.prom.type=prometheus",
+                    "bellwether.metrics.prom.url=http://127.0.0.1:9090",
+                    "bellwether.metrics.dd.type=datadog",
+                    "bellwether.metrics.dd.url=https://api.example",
+                    "bellwether.metrics.notype.url=http://127.0.0.1:9090",
+                    "bellwether.metrics.nourl.type=prometheus",
+                    "bellwether.metrics.ftp.type=prometheus",
+                    "bellwether.metrics.ftp.url=ftp://admin:" + password + "@h:21",
+                    "bellwether.metrics.ftp.timeout=0s"));
+    WorkerConfigurationException cause = find(e);
+    List<String> problems = cause.problems();
+    for (String expected :
+        List.of(
+            "bellwether.metrics.dd.type: unknown type 'datadog' (one of [prometheus])",
+            "bellwether.metrics.notype.type: missing (one of [prometheus])",
+            "bellwether.metrics.nourl.url: required",
+            "bellwether.metrics.ftp.url: must be an http or https URL",
+            "bellwether.metrics.ftp.timeout: must be positive")) {
+      assertTrue(
+          problems.stream().anyMatch(p -> p.startsWith(expected)),
+          "missing '" + expected + "' in " + problems);
+    }
+    assertEquals(5, problems.size(), cause.getMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(password), t.getMessage());
+    }
+    assertPortFree(port);
+  }
+
+  @Test
   void badNotifiersAndRoutesToUnknownNotifiersStopStartupWithoutShowingAUrl() throws IOException {
     int port = TestPorts.free();
     String secret = "/services/T0/B0/xyzSecretToken";

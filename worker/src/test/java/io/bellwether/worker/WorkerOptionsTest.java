@@ -37,6 +37,7 @@ class WorkerOptionsTest {
             null,
             null,
             null,
+            null,
             null);
     WorkerOptions options =
         new WorkerConfiguration()

@@ -50,6 +50,33 @@ public final class ActivityOptionsCatalog {
    */
   public static final Duration CHECK_CALL = Duration.ofSeconds(5);
 
+  /** Activity type names of the deployer calls that add and remove instances. */
+  public static final String PROVISION = "Provision";
+
+  public static final String DECOMMISSION = "Decommission";
+
+  /** Starting an instance may pull an artifact and wait for it to answer. */
+  public static final Duration PROVISION_CALL = Duration.ofMinutes(10);
+
+  /**
+   * Deployers report progress about every second while they start an instance, so 10s of silence
+   * means the worker is gone and the retry (idempotent by instance name) can start elsewhere.
+   */
+  public static final Duration PROVISION_HEARTBEAT = Duration.ofSeconds(10);
+
+  /**
+   * Stopping is bounded (a polite stop, then a forced one after about 10s); two minutes covers a
+   * slow host. No heartbeat timeout: a deployer need not report progress while it stops one
+   * process.
+   */
+  public static final Duration DECOMMISSION_CALL = Duration.ofMinutes(2);
+
+  /**
+   * One metrics query. The adapter answers an unreachable provider with UNAVAILABLE within its own
+   * timeout (5s by default), so 10s means the worker is stuck, not the provider.
+   */
+  public static final Duration METRICS_CALL = Duration.ofSeconds(10);
+
   private ActivityOptionsCatalog() {}
 
   /** The retry policies of one path: router calls, deployer calls and health probes. */
@@ -129,6 +156,31 @@ public final class ActivityOptionsCatalog {
   /** A short read (version, configuration, gate lookups): {@link #READ_CALL}, router retries. */
   public static ActivityOptions readCall(Retries retries) {
     return options(READ_CALL, null, retries.router());
+  }
+
+  /** Starting an instance through the deployer: {@link #PROVISION_CALL}, heartbeat, deploy retries. */
+  public static ActivityOptions provisionCall(Retries retries) {
+    return options(PROVISION_CALL, PROVISION_HEARTBEAT, retries.deploy());
+  }
+
+  /** Stopping an instance: {@link #DECOMMISSION_CALL}, deploy retries, no heartbeat. */
+  public static ActivityOptions decommissionCall(Retries retries) {
+    return options(DECOMMISSION_CALL, null, retries.deploy());
+  }
+
+  /**
+   * A metrics query: {@link #METRICS_CALL}, 2 attempts. The adapter already turns an outage into a
+   * value (UNAVAILABLE), so a failed call only means a lost worker; retrying longer would only
+   * delay the verdict. A provider name the configuration lacks never heals.
+   */
+  public static ActivityOptions metricsCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumAttempts(2)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET)
+            .build();
+    return options(METRICS_CALL, null, retry);
   }
 
   /**

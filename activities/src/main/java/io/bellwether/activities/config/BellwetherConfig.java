@@ -15,6 +15,7 @@ import java.util.Map;
  *     secrets and print redacted
  * @param notifyRoutes {@code bellwether.notify}: which notifiers hear about which service (not
  *     named {@code notify}, which {@link Object} already uses)
+ * @param metrics {@code bellwether.metrics.<name>}: metrics providers canary analyses query
  */
 public record BellwetherConfig(
     Map<String, RouterConfig> routers,
@@ -23,7 +24,8 @@ public record BellwetherConfig(
     ApproversConfig approvers,
     IdentityConfig identity,
     Map<String, NotifierConfig> notifiers,
-    NotifyRoutes notifyRoutes) {
+    NotifyRoutes notifyRoutes,
+    Map<String, MetricsConfig> metrics) {
 
   public BellwetherConfig {
     routers = routers == null ? Map.of() : Map.copyOf(routers);
@@ -37,6 +39,23 @@ public record BellwetherConfig(
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(notifiers));
     notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
+    // As for notifiers: an empty entry must reach startup's list of problems.
+    metrics =
+        metrics == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
+  }
+
+  /** Without metrics providers, as before canary analysis existed. */
+  public BellwetherConfig(
+      Map<String, RouterConfig> routers,
+      Map<String, DeployerConfig> deployers,
+      Map<String, HealthCheckConfig> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, NotifierConfig> notifiers,
+      NotifyRoutes notifyRoutes) {
+    this(routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, null);
   }
 
   /** Without notifiers, as before notifications existed. */
@@ -46,7 +65,7 @@ public record BellwetherConfig(
       Map<String, HealthCheckConfig> healthChecks,
       ApproversConfig approvers,
       IdentityConfig identity) {
-    this(routers, deployers, healthChecks, approvers, identity, null, null);
+    this(routers, deployers, healthChecks, approvers, identity, null, null, null);
   }
 
   /** Without approver groups or identity keys, as before gates existed. */
@@ -54,6 +73,6 @@ public record BellwetherConfig(
       Map<String, RouterConfig> routers,
       Map<String, DeployerConfig> deployers,
       Map<String, HealthCheckConfig> healthChecks) {
-    this(routers, deployers, healthChecks, null, null, null, null);
+    this(routers, deployers, healthChecks, null, null, null, null, null);
   }
 }

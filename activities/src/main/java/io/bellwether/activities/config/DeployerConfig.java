@@ -21,6 +21,10 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  *     standard output; without it the deployer cannot provision
  * @param decommissionCommand for {@code command}: argv template ({@code {instance}}) that stops
  *     and removes an instance; must succeed for an instance that is already gone
+ * @param scrapeTargetsDir for {@code process}: optional directory of Prometheus target files
+ *     ({@code file_sd_configs}); when set, the deployer writes {@code <instance>.json} there for
+ *     every instance it deploys or provisions, labelled {@code bellwether_instance}, and deletes it
+ *     when it decommissions the instance
  */
 public record DeployerConfig(
     String type,
@@ -29,15 +33,28 @@ public record DeployerConfig(
     String workDir,
     Duration timeout,
     List<String> provisionCommand,
-    List<String> decommissionCommand) {
+    List<String> decommissionCommand,
+    String scrapeTargetsDir) {
 
-  // Two constructors: the binder must be told which one the properties fill.
+  // Several constructors: the binder must be told which one the properties fill.
   @ConstructorBinding
   public DeployerConfig {}
+
+  /** Without scrape target files. */
+  public DeployerConfig(
+      String type,
+      List<String> command,
+      List<String> versionCommand,
+      String workDir,
+      Duration timeout,
+      List<String> provisionCommand,
+      List<String> decommissionCommand) {
+    this(type, command, versionCommand, workDir, timeout, provisionCommand, decommissionCommand, null);
+  }
 
   /** A deployer that only upgrades instances in place. */
   public DeployerConfig(
       String type, List<String> command, List<String> versionCommand, String workDir, Duration timeout) {
-    this(type, command, versionCommand, workDir, timeout, null, null);
+    this(type, command, versionCommand, workDir, timeout, null, null, null);
   }
 }

@@ -1,6 +1,7 @@
 package io.bellwether.activities.deploy;
 
 import io.bellwether.activities.config.DeployerConfig;
+import io.bellwether.activities.metrics.ScrapeTargets;
 import io.bellwether.contracts.activities.DeployResult;
 import io.bellwether.contracts.activities.ProvisionResult;
 import java.io.File;
@@ -35,6 +36,11 @@ import java.util.regex.Pattern;
  * <instance>.log}, plus {@code <instance>.port} for instances it provisioned on a port of its own
  * choosing.
  *
+ * <p>With {@code scrapeTargetsDir} set, every instance it deploys or provisions also gets a
+ * Prometheus target file there ({@link ScrapeTargets}: {@code <instance>.json}, labelled {@code
+ * bellwether_instance}), removed when the instance is decommissioned, so a Prometheus watching the
+ * directory scrapes exactly the instances that exist.
+ *
  * <p>Instances are started detached (in their own session under {@code setsid}, output to the log
  * file, never to a pipe), so they outlive a worker that is killed: a worker restart must find its
  * instances still serving, exactly as it would find real machines.
@@ -63,10 +69,11 @@ public final class ProcessDeployer implements Deployer {
   private final List<String> command;
   private final Path workDir;
   private final Duration timeout;
+  private final Path scrapeTargetsDir;
 
   /**
    * Throws {@link IllegalArgumentException} when {@code command} or {@code workDir} is missing. The
-   * work directory is created on first use.
+   * work directory and the scrape targets directory are created on first use.
    */
   public ProcessDeployer(DeployerConfig config) {
     if (config.command() == null || config.command().isEmpty()) {
@@ -78,11 +85,20 @@ public final class ProcessDeployer implements Deployer {
     this.command = List.copyOf(config.command());
     this.workDir = Path.of(config.workDir()).toAbsolutePath();
     this.timeout = CommandDeployer.positiveOr(config.timeout(), DEFAULT_TIMEOUT);
+    this.scrapeTargetsDir =
+        config.scrapeTargetsDir() == null || config.scrapeTargetsDir().isBlank()
+            ? null
+            : Path.of(config.scrapeTargetsDir()).toAbsolutePath();
   }
 
   /** Where the pid, version and log files live. */
   public Path workDir() {
     return workDir;
+  }
+
+  /** Where Prometheus target files are written, when configured. */
+  public Optional<Path> scrapeTargetsDir() {
+    return Optional.ofNullable(scrapeTargetsDir);
   }
 
   /**
@@ -108,7 +124,8 @@ public final class ProcessDeployer implements Deployer {
    * changed=false}). Otherwise stops the old process (SIGTERM, SIGKILL after 10 s), waits for the
    * port, starts the new one detached and waits, calling {@code progress} about every second, until
    * {@code /version} answers. A process that exits first, a wrong version or the timeout give
-   * {@code ok=false} with the tail of the instance's log. Throws {@link IllegalArgumentException}
+   * {@code ok=false} with the tail of the instance's log. With a scrape targets directory, the
+   * instance's target file is (re)written on success. Throws {@link IllegalArgumentException}
    * (not retryable) for an address off 127.0.0.1/localhost or an instance name unfit for a file
    * name.
    */
@@ -125,14 +142,56 @@ public final class ProcessDeployer implements Deployer {
       }
       Path pidFile = pidFile(workDir, instance);
       if (livePid(pidFile).isPresent() && version.equals(fetchVersion(address))) {
-        return new DeployResult(true, 0, instance + " already runs " + version, false);
+        return withTarget(
+            instance, address, new DeployResult(true, 0, instance + " already runs " + version, false));
       }
       stopPidFile(pidFile);
       if (!awaitPortFree(target, progress)) {
         return new DeployResult(
             false, 0, "port " + target.getPort() + " is still in use by another process", false);
       }
-      return startAndAwait(instance, address, version, progress);
+      return withTarget(instance, address, startAndAwait(instance, address, version, progress));
+    }
+  }
+
+  /**
+   * {@code result}, after writing the instance's scrape target file when it is ok and a targets
+   * directory is configured. A file that cannot be written makes the result a failure: without it
+   * the instance's metrics are missing, and analyses would wait for data that never comes.
+   */
+  private DeployResult withTarget(String instance, String address, DeployResult result) {
+    String why = result.ok() ? writeTarget(instance, address) : null;
+    return why == null
+        ? result
+        : new DeployResult(false, result.exitCode(), result.output() + "; " + why, result.changed());
+  }
+
+  /** Null when written (or not configured), else why not. */
+  private String writeTarget(String instance, String address) {
+    if (scrapeTargetsDir == null) {
+      return null;
+    }
+    try {
+      ScrapeTargets.write(scrapeTargetsDir, instance, address);
+      return null;
+    } catch (IOException | IllegalArgumentException e) {
+      return "cannot write the scrape target file of "
+          + instance
+          + " in "
+          + scrapeTargetsDir
+          + ": "
+          + e.getMessage();
+    }
+  }
+
+  private boolean deleteTarget(String instance) {
+    if (scrapeTargetsDir == null) {
+      return false;
+    }
+    try {
+      return ScrapeTargets.delete(scrapeTargetsDir, instance);
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -141,7 +200,8 @@ public final class ProcessDeployer implements Deployer {
    * port in {@code <instance>.port} and waits, calling {@code progress} about every second, until
    * {@code /version} answers {@code version}. Idempotent by name: a recorded instance that is alive
    * and answers {@code version} on its recorded port is returned ({@code changed=false}); one at
-   * another version, or not answering, is stopped and started afresh on a new port. A failed start
+   * another version, or not answering, is stopped and started afresh on a new port. With a scrape
+   * targets directory, the instance's target file is written before it is returned. A failed start
    * leaves nothing running: {@code ok=false}, empty address, the tail of the log.
    */
   @Override
@@ -159,8 +219,11 @@ public final class ProcessDeployer implements Deployer {
       if (livePid(pidFile).isPresent()
           && recorded != null
           && version.equals(fetchVersion(recorded))) {
-        return new ProvisionResult(
-            true, recorded, instance + " already runs " + version + " at " + recorded, false);
+        String why = writeTarget(instance, recorded);
+        return why == null
+            ? new ProvisionResult(
+                true, recorded, instance + " already runs " + version + " at " + recorded, false)
+            : new ProvisionResult(false, "", why, false);
       }
       stopPidFile(pidFile);
       String address = "127.0.0.1:" + freePort();
@@ -175,7 +238,15 @@ public final class ProcessDeployer implements Deployer {
         // No half-started instance may hold the port or be mistaken for a provisioned one.
         stopPidFile(pidFile);
         deleteQuietly(portFile(instance));
+        deleteTarget(instance);
         return new ProvisionResult(false, "", started.output(), true);
+      }
+      String why = writeTarget(instance, address);
+      if (why != null) {
+        // Provisioned means scraped too; half of that is nothing.
+        stopPidFile(pidFile);
+        deleteQuietly(portFile(instance));
+        return new ProvisionResult(false, "", why, true);
       }
       return new ProvisionResult(true, address, started.output() + " at " + address, true);
     }
@@ -183,7 +254,7 @@ public final class ProcessDeployer implements Deployer {
 
   /**
    * Stops the instance (SIGTERM, SIGKILL after 10 s) and deletes its pid, version, port and log
-   * files. Idempotent: {@code changed=false} when neither a process nor a file was there.
+   * files and its scrape target file. Idempotent: {@code changed=false} when neither a process nor a file was there.
    */
   @Override
   public DeployResult decommission(String instance, Runnable progress) {
@@ -196,6 +267,7 @@ public final class ProcessDeployer implements Deployer {
       for (Path f : List.of(versionFile(instance), portFile(instance), logFile(instance))) {
         removed |= deleteQuietly(f);
       }
+      removed |= deleteTarget(instance);
       boolean changed = running || removed;
       return new DeployResult(
           true,

@@ -8,6 +8,8 @@ import io.bellwether.activities.router.UnknownBackendException;
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.activities.ServerState;
 import io.bellwether.contracts.bluegreen.PoolState;
+import io.bellwether.contracts.canary.SegmentRoute;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,24 +27,82 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 /**
- * {@link PoolSwitch} over HAProxy's runtime API. A pool is two backends of {@code server-template}
- * slots and four keys in a map file that the frontend routes by:
+ * {@link PoolSwitch} over HAProxy's runtime API. A pool is a live and a candidate backend (two of
+ * {@code server-template} slots for blue-green; for a canary route the live one is an existing
+ * backend with fixed servers), four keys in a map file and three segment map files that the
+ * frontend routes by:
  *
  * <pre>
  * http-request set-var(txn.POOL_pct) str(POOL.candidate_pct),map(MAP,0)
  * use_backend %[str(POOL.candidate),map(MAP)] if { req.hdr(x-bellwether-preview) -m found } { str(POOL.preview),map(MAP,off) -m str on }
+ * use_backend %[str(POOL.candidate),map(MAP)] if { req.hdr(x-bellwether-segment),map(POOL.seg-header.map) -m found }
+ * use_backend %[str(POOL.candidate),map(MAP)] if { req.cook(bellwether_segment),map(POOL.seg-cookie.map) -m found }
+ * use_backend %[str(POOL.candidate),map(MAP)] if { req.hdr(x-user-id),map(POOL.seg-user.map) -m found }
  * use_backend %[str(POOL.candidate),map(MAP)] if { rand(100),sub(txn.POOL_pct) -m int lt 0 }
  * use_backend %[str(POOL.live),map(MAP)]
  * </pre>
  *
  * Each request reads the map once per rule, and {@code set map} replaces one value atomically, so
  * a single command moves all traffic at once. HAProxy keeps neither maps nor runtime server changes
- * over a reload, so after every change the map file is rewritten from {@code show map} and {@code
- * show servers state} is saved to the state file; both writes are atomic renames.
+ * over a reload, so after every change the map files are rewritten from {@code show map} and {@code
+ * show servers state} is saved to the state file; all writes are atomic renames. The segment map
+ * files lie next to the pool's map file, named by {@link Segment#mapFile}.
  */
 public final class HaproxyPoolSwitch implements PoolSwitch {
   /** The request header that, with preview on, reaches the candidate. */
   public static final String PREVIEW_HEADER = "x-bellwether-preview";
+
+  /** The request header whose value, when listed in the segment route, reaches the candidate. */
+  public static final String SEGMENT_HEADER = "x-bellwether-segment";
+
+  /** The cookie whose value, when listed in the segment route, reaches the candidate. */
+  public static final String SEGMENT_COOKIE = "bellwether_segment";
+
+  /** The request header carrying the user id matched against the segment route's users. */
+  public static final String USER_HEADER = "x-user-id";
+
+  /**
+   * What a segment value may be: it becomes a map key, written to a file and sent over the runtime
+   * API, so no spaces, no {@code ;} (the API's command separator), no {@code #} (a comment in the
+   * file) and no {@code ,} (HAProxy splits header values on it).
+   */
+  public static final Pattern SEGMENT_VALUE = Pattern.compile("[A-Za-z0-9._:@+=/~-]{1,200}");
+
+  /** The three ways a request joins the segment route, each with its own map file. */
+  public enum Segment {
+    /** The value of {@link #SEGMENT_HEADER}. */
+    HEADER("seg-header", "req.hdr(" + SEGMENT_HEADER + ")"),
+    /** The value of the cookie {@link #SEGMENT_COOKIE}. */
+    COOKIE("seg-cookie", "req.cook(" + SEGMENT_COOKIE + ")"),
+    /** The value of {@link #USER_HEADER}. */
+    USER("seg-user", "req.hdr(" + USER_HEADER + ")");
+
+    private final String suffix;
+    private final String fetch;
+
+    Segment(String suffix, String fetch) {
+      this.suffix = suffix;
+      this.fetch = fetch;
+    }
+
+    /** {@code <pool>.seg-header.map} (or {@code seg-cookie}, {@code seg-user}) beside the pool map. */
+    public Path mapFile(Path poolMapFile, String pool) {
+      return poolMapFile.resolveSibling(pool + "." + suffix + ".map");
+    }
+
+    /** The HAProxy sample fetch whose value is looked up in the map. */
+    public String fetch() {
+      return fetch;
+    }
+
+    List<String> valuesOf(SegmentRoute route) {
+      return switch (this) {
+        case HEADER -> route.headerValues();
+        case COOKIE -> route.cookieValues();
+        case USER -> route.users();
+      };
+    }
+  }
 
   private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]+");
 
@@ -153,6 +213,75 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
   }
 
   /**
+   * For each of the three segment maps: {@code del map} of every key not in {@code route}, then
+   * {@code add map} of every value missing, so a value kept in the route keeps routing throughout;
+   * a map already as wanted gets no command. Then every map file of the pool is rewritten. Refuses
+   * a value that does not match {@link #SEGMENT_VALUE}, before changing anything.
+   */
+  @Override
+  public PoolState setSegments(String pool, SegmentRoute route) {
+    SegmentRoute wanted = route == null ? SegmentRoute.none() : route;
+    PoolConfig c = config(pool);
+    for (Segment segment : Segment.values()) {
+      for (String value : segment.valuesOf(wanted)) {
+        if (value == null || !SEGMENT_VALUE.matcher(value).matches()) {
+          throw new RouterRejectedException(
+              "segment value '"
+                  + value
+                  + "' ("
+                  + segment.name().toLowerCase(Locale.ROOT)
+                  + ") must be 1 to 200 of letters, digits and . _ : @ + = / ~ -");
+        }
+      }
+    }
+    synchronized (lock(pool)) {
+      for (Segment segment : Segment.values()) {
+        String file = segmentMap(c, pool, segment);
+        Set<String> want = new LinkedHashSet<>(segment.valuesOf(wanted));
+        Map<String, String> have = readMap(file);
+        for (String key : have.keySet()) {
+          if (!want.contains(key)) {
+            mapCommand("del map " + file + " " + key);
+          }
+        }
+        for (String value : want) {
+          if (!have.containsKey(value)) {
+            mapCommand("add map " + file + " " + value + " 1");
+          }
+        }
+      }
+      persistSegments(c, pool);
+      return state(pool);
+    }
+  }
+
+  /**
+   * The pool's segment route as HAProxy holds it now, values in map order; all lists empty when
+   * there is none. Read-only.
+   */
+  @Override
+  public SegmentRoute segments(String pool) {
+    PoolConfig c = config(pool);
+    List<List<String>> lists = new ArrayList<>();
+    for (Segment segment : Segment.values()) {
+      lists.add(List.copyOf(readMap(segmentMap(c, pool, segment)).keySet()));
+    }
+    return new SegmentRoute(lists.get(0), lists.get(1), lists.get(2));
+  }
+
+  private static String segmentMap(PoolConfig c, String pool, Segment segment) {
+    return segment.mapFile(Path.of(c.mapFile()), pool).toString();
+  }
+
+  private void mapCommand(String cmd) {
+    String answer = api.execute(cmd).strip();
+    // A key already gone is what a retry after a lost answer finds.
+    if (!answer.isEmpty() && !answer.toLowerCase(Locale.ROOT).contains("not found")) {
+      throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer);
+    }
+  }
+
+  /**
    * {@code set server B/S addr H port P} then READY (through {@link HaproxyRouter#setState}, which
    * also resumes an agent check). A slot already at the address and READY is left alone. The
    * address must be an IP address: HAProxy does not resolve names given at run time.
@@ -213,9 +342,14 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
         servers);
   }
 
-  /** Key to value as HAProxy holds the map now, in the map's order. */
+  /** Key to value as HAProxy holds the pool's map now, in the map's order. */
   private Map<String, String> readMap(PoolConfig c) {
-    String answer = api.execute("show map " + c.mapFile());
+    return readMap(c.mapFile());
+  }
+
+  /** Key to value as HAProxy holds the map file now, in the map's order. */
+  private Map<String, String> readMap(String mapFile) {
+    String answer = api.execute("show map " + mapFile);
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : answer.split("\r?\n")) {
       if (line.isBlank()) {
@@ -225,7 +359,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
       String[] parts = line.split("\\s+", 3);
       if (parts.length < 2 || !parts[0].startsWith("0x")) {
         throw new RouterRejectedException(
-            "HAProxy has no map '" + c.mapFile() + "' loaded (is it the path the frontend uses?): " + answer.strip());
+            "HAProxy has no map '" + mapFile + "' loaded (is it the path the frontend uses?): " + answer.strip());
       }
       out.put(parts[1], parts.length == 3 ? parts[2] : "");
     }
@@ -251,13 +385,29 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
    * files.
    */
   private void persist(PoolConfig c) {
+    writeMapFile(c.mapFile());
+    persistState();
+  }
+
+  /**
+   * Rewrites the pool's segment map files from what HAProxy holds, then saves the server state.
+   * Only segment changes touch these files: a pool whose frontend has no segment rules keeps every
+   * other change working.
+   */
+  private void persistSegments(PoolConfig c, String pool) {
+    for (Segment segment : Segment.values()) {
+      writeMapFile(segmentMap(c, pool, segment));
+    }
+    persistState();
+  }
+
+  private void writeMapFile(String mapFile) {
     StringBuilder text =
         new StringBuilder("# Written by Bellwether on every change; HAProxy loads it at start.\n");
-    for (Map.Entry<String, String> e : readMap(c).entrySet()) {
+    for (Map.Entry<String, String> e : readMap(mapFile).entrySet()) {
       text.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
     }
-    write(Path.of(c.mapFile()), text.toString());
-    persistState();
+    write(Path.of(mapFile), text.toString());
   }
 
   /** Saves {@code show servers state} to every state file the pools name. */

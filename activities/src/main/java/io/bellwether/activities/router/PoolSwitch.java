@@ -2,13 +2,16 @@ package io.bellwether.activities.router;
 
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.bluegreen.PoolState;
+import io.bellwether.contracts.canary.SegmentRoute;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Port to a router's blue-green switch: per pool, which of two backends is live, what share of
- * traffic the other one (the candidate) gets, and whether a preview route reaches it. One instance
- * per configured router.
+ * traffic the other one (the candidate) gets, whether a preview route reaches it, and which
+ * segments (header, cookie or user values) reach it whatever the share. A canary route is such a
+ * pool whose live backend has fixed servers; it is never promoted. One instance per configured
+ * router.
  *
  * <p>Every method throws {@link UnknownBackendException} for an unknown pool, backend or server,
  * {@link RouterUnavailableException} (retryable) when the router cannot be reached, and {@link
@@ -41,6 +44,18 @@ public interface PoolSwitch {
 
   /** Opens or closes the preview route to the candidate. */
   PoolState setPreview(String pool, boolean on);
+
+  /**
+   * Replaces the pool's segment route: requests whose segment header, segment cookie or user-id
+   * header value is listed go to the candidate whatever the percentage. An empty route clears it.
+   * Idempotent; values kept from the previous route keep routing while the route changes. Refuses
+   * ({@link RouterRejectedException}) a value the router cannot hold as a key, or a pool whose
+   * frontend has no segment maps.
+   */
+  PoolState setSegments(String pool, SegmentRoute route);
+
+  /** The pool's segment route as the router has it now; empty lists when there is none. */
+  SegmentRoute segments(String pool);
 
   /**
    * Points slot {@code server} of {@code backend} at {@code address} (host:port) and makes it

@@ -20,4 +20,11 @@ public interface ConfigActivities {
    * instances, and the health check. Empty when all are known.
    */
   List<Violation> checkBlueGreenTarget(BlueGreenTarget target);
+
+  /**
+   * The same for a canary target: router, the stable backend in it, the pool in that router
+   * whose live backend is {@code backend}, a deployer that can provision and upgrade, the health
+   * check and the metrics provider. Empty when all are known.
+   */
+  List<Violation> checkCanaryTarget(io.bellwether.contracts.canary.CanaryTarget target);
 }

@@ -30,6 +30,14 @@ public interface SwitchActivities {
   PoolState setPreview(String router, String pool, boolean on);
 
   /**
+   * Replaces the pool's segment route: requests whose segment header, segment cookie or user-id
+   * header (names from the pool's configuration) carry one of the listed values go to the
+   * candidate, whatever the percentage. An empty route clears it. One runtime command per map
+   * entry changed, written to disk; idempotent.
+   */
+  PoolState setSegments(String router, String pool, io.bellwether.contracts.canary.SegmentRoute route);
+
+  /**
    * Points a server slot of {@code backend} at {@code address} (host:port; empty to clear it) and
    * sets its state: READY with an address, MAINT without.
    */

@@ -4,17 +4,27 @@ import io.bellwether.contracts.bluegreen.BlueGreenTarget;
 import io.bellwether.contracts.spec.TargetRef;
 
 /**
- * What to check: exactly one of the two targets is set, the one of the spec's kind.
+ * What to check: exactly one of the targets is set, the one of the spec's kind.
  *
  * @param rolling a rolling deployment's {@code target}
  * @param blueGreen a blue-green deployment's {@code target}
+ * @param canary a canary release's {@code target}
  */
-public record TargetCheckRequest(TargetRef rolling, BlueGreenTarget blueGreen) {
+public record TargetCheckRequest(
+    TargetRef rolling, BlueGreenTarget blueGreen, io.bellwether.contracts.canary.CanaryTarget canary) {
+  public TargetCheckRequest(TargetRef rolling, BlueGreenTarget blueGreen) {
+    this(rolling, blueGreen, null);
+  }
+
   public static TargetCheckRequest of(TargetRef rolling) {
-    return new TargetCheckRequest(rolling, null);
+    return new TargetCheckRequest(rolling, null, null);
   }
 
   public static TargetCheckRequest of(BlueGreenTarget blueGreen) {
-    return new TargetCheckRequest(null, blueGreen);
+    return new TargetCheckRequest(null, blueGreen, null);
+  }
+
+  public static TargetCheckRequest of(io.bellwether.contracts.canary.CanaryTarget canary) {
+    return new TargetCheckRequest(null, null, canary);
   }
 }

@@ -35,7 +35,17 @@ public enum Phase {
   /** The run stopped on an error it could not undo; see the events. */
   FAILED,
   /** Stopped before any change reached traffic (a rejection, or a gate timeout with abort). */
-  ABORTED;
+  ABORTED,
+  /** Canary: an analysis step is measuring. */
+  ANALYZING,
+  /**
+   * Canary: an analysis could not decide (no data, NaN, too few samples, provider down). The run
+   * never promotes from here on its own: it waits for the data to come back, {@code promote} or
+   * {@code rollback}.
+   */
+  INCONCLUSIVE,
+  /** Canary: the rest of the instances are being upgraded (a child rolling deployment). */
+  PROMOTING;
 
   public boolean isFinal() {
     return this == SUCCEEDED || this == ROLLED_BACK || this == FAILED || this == ABORTED;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.canary.CanarySpecValidator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,6 +22,7 @@ import java.util.stream.Collectors;
 public final class SpecLoader {
   public static final String KIND_ROLLING = "RollingDeployment";
   public static final String KIND_BLUE_GREEN = "BlueGreenDeployment";
+  public static final String KIND_CANARY = CanaryReleaseSpec.KIND;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,13 +39,23 @@ public final class SpecLoader {
     return read(text, KIND_BLUE_GREEN, BlueGreenDeploymentSpec.class, SpecValidator::validate);
   }
 
+  /** Parses and validates a canary spec ({@code kind: CanaryRelease}), like {@link #rolling(String)}. */
+  public static CanaryReleaseSpec canary(String text) {
+    return read(text, KIND_CANARY, CanaryReleaseSpec.class, CanarySpecValidator::validate);
+  }
+
   /**
-   * The document's {@code kind}, or {@link #KIND_ROLLING} when it has none, so that a CLI can pick
-   * the workflow. Throws {@link InvalidSpecException} when the text is not an object.
+   * The document's {@code kind}; without one, {@link #KIND_CANARY} when it has {@code steps} (only
+   * a canary has them), else {@link #KIND_ROLLING}, so that a CLI can pick the workflow. Throws
+   * {@link InvalidSpecException} when the text is not an object.
    */
   public static String kindOf(String text) {
-    var kind = tree(text).get("kind");
-    return kind == null ? KIND_ROLLING : kind.asText();
+    ObjectNode tree = tree(text);
+    var kind = tree.get("kind");
+    if (kind != null) {
+      return kind.asText();
+    }
+    return tree.has("steps") ? KIND_CANARY : KIND_ROLLING;
   }
 
   private static ObjectNode tree(String text) {

@@ -13,4 +13,16 @@ public final class WorkflowIds {
   public static String blueGreen(io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec spec) {
     return "bluegreen-" + spec.service() + "-" + spec.version();
   }
+
+  /** {@code canary-<service>-<version>}, such as {@code canary-web-2.0.0}. */
+  public static String canary(io.bellwether.contracts.canary.CanaryReleaseSpec spec) {
+    return "canary-" + spec.service() + "-" + spec.version();
+  }
+
+  /**
+   * The child rolling deployment a canary promotes through: {@code canary-<service>-<version>-rollout}.
+   */
+  public static String canaryRollout(String canaryWorkflowId) {
+    return canaryWorkflowId + "-rollout";
+  }
 }

@@ -25,25 +25,9 @@ import java.util.Map;
  */
 final class BlueGreenActivities {
   /** Activity type names, as Temporal derives them from the method names. */
-  static final String PROVISION = "Provision";
+  static final String PROVISION = ActivityOptionsCatalog.PROVISION;
 
-  static final String DECOMMISSION = "Decommission";
-
-  /** Starting an instance may pull an artifact and wait for it to answer. */
-  static final Duration PROVISION_CALL = Duration.ofMinutes(10);
-
-  /**
-   * Deployers report progress about every second while they start an instance, so 10s of silence
-   * means the worker is gone and the retry (idempotent by instance name) can start elsewhere.
-   */
-  static final Duration PROVISION_HEARTBEAT = Duration.ofSeconds(10);
-
-  /**
-   * Stopping is bounded (a polite stop, then a forced one after about 10s); two minutes covers a
-   * slow host. No heartbeat timeout: a deployer need not report progress while it stops one
-   * process.
-   */
-  static final Duration DECOMMISSION_CALL = Duration.ofMinutes(2);
+  static final String DECOMMISSION = ActivityOptionsCatalog.DECOMMISSION;
 
   final SwitchActivities pool;
   final DeployActivities deploy;
@@ -82,10 +66,8 @@ final class BlueGreenActivities {
   private static BlueGreenActivities build(Retries retries, Duration healthTimeout) {
     ActivityOptions routerCall = ActivityOptionsCatalog.routerCall(retries);
     ActivityOptions readCall = ActivityOptionsCatalog.readCall(retries);
-    ActivityOptions provisionCall =
-        ActivityOptionsCatalog.options(PROVISION_CALL, PROVISION_HEARTBEAT, retries.deploy());
-    ActivityOptions decommissionCall =
-        ActivityOptionsCatalog.options(DECOMMISSION_CALL, null, retries.deploy());
+    ActivityOptions provisionCall = ActivityOptionsCatalog.provisionCall(retries);
+    ActivityOptions decommissionCall = ActivityOptionsCatalog.decommissionCall(retries);
     ActivityOptions probeCall = ActivityOptionsCatalog.probeCall(retries, healthTimeout);
     return new BlueGreenActivities(
         Workflow.newActivityStub(SwitchActivities.class, routerCall),

@@ -1,10 +1,8 @@
 package io.bellwether.workflows.bluegreen;
 
 import io.bellwether.contracts.FailureTypes;
-import io.bellwether.contracts.activities.DeployResult;
 import io.bellwether.contracts.activities.HealthProbe;
 import io.bellwether.contracts.activities.ProbeResult;
-import io.bellwether.contracts.activities.ProvisionResult;
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.activities.ServerState;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
@@ -32,9 +30,12 @@ import io.bellwether.workflows.HealthProbes;
 import io.bellwether.workflows.RunText;
 import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
+import io.bellwether.workflows.control.ControlDispatch;
 import io.bellwether.workflows.control.Controls;
 import io.bellwether.workflows.gate.ApprovalGate;
 import io.bellwether.workflows.notify.RunNotices;
+import io.bellwether.workflows.pool.PoolMember;
+import io.bellwether.workflows.pool.SlotInstances;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -66,7 +67,7 @@ import java.util.function.Supplier;
  *
  * <p>Deterministic: it only reads the workflow clock, awaits, and calls activity stubs.
  */
-public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkflow {
+public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements BlueGreenDeploymentWorkflow {
   /** Who acts when the run acts on its own. */
   public static final String BELLWETHER = "bellwether";
 
@@ -152,6 +153,9 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
 
   private BlueGreenActivities forward;
   private BlueGreenActivities patient;
+
+  /** Provisions, verifies and removes green's (and idle) instances; set in the plan. */
+  private SlotInstances slots;
 
   /**
    * The deployer instance behind slot {@code slot} of {@code backend}: {@code
@@ -382,6 +386,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
     Duration healthTimeout = healthTimeout();
     forward = BlueGreenActivities.forward(healthTimeout);
     patient = BlueGreenActivities.patient(healthTimeout);
+    this.slots = new SlotInstances(trail, router, spec.target().deployer(), this::interrupted);
     if (spec.approval() != null) {
       gate =
           new ApprovalGate(
@@ -549,55 +554,17 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   }
 
   private String provision(PoolMember m) {
-    try {
-      m.progress = PoolMember.PROVISIONING;
-      // Registered before the request: a provision that times out may still have started it.
-      m.registered = true;
-      ProvisionResult r =
-          forward.deploy.provision(spec.target().deployer(), m.instance, spec.version());
-      if (!r.ok()) {
-        return failed(m, "provision of " + spec.version() + " failed: " + RunText.tail(r.output()));
-      }
-      m.running = true;
-      m.address = r.address();
-      m.version = spec.version();
-      m.see(forward.pool.assignSlot(router, greenBackend, m.slot, r.address()));
-      trail.add(
-          BELLWETHER,
-          "provisioned",
-          m.instance + " at " + r.address() + " in " + greenBackend + "/" + m.slot);
-      return null;
-    } catch (TemporalFailure f) {
-      return interrupted() ? null : failed(m, Failures.describe(f));
-    }
+    return slots.provision(forward.pool, forward.deploy, greenBackend, m, spec.version());
   }
 
   private String verify(PoolMember m) {
-    try {
-      m.progress = PoolMember.VERIFYING;
-      ProbeResult p = forward.health.awaitHealthy(healthProbe(m.address));
-      if (!p.passed()) {
-        return failed(m, "health check did not pass: " + RunText.probe(p));
-      }
-      SmokeCheckSpec smoke = spec.smokeCheck();
-      if (smoke != null) {
-        p = forward.health.awaitHealthy(smokeProbe(m.address, smoke));
-        if (!p.passed()) {
-          return failed(m, "smoke check " + smoke.path() + " did not pass: " + RunText.probe(p));
-        }
-      }
-      m.progress = PoolMember.VERIFIED;
-      return null;
-    } catch (TemporalFailure f) {
-      return interrupted() ? null : failed(m, Failures.describe(f));
-    }
-  }
-
-  private String failed(PoolMember m, String why) {
-    m.progress = PoolMember.FAILED;
-    m.message = why;
-    trail.add(BELLWETHER, "instance-failed", m.instance + ": " + why);
-    return m.instance + ": " + why;
+    SmokeCheckSpec smoke = spec.smokeCheck();
+    return slots.verify(
+        forward.health,
+        m,
+        healthProbe(m.address),
+        smoke == null ? null : smokeProbe(m.address, smoke),
+        smoke == null ? null : smoke.path());
   }
 
   private boolean interrupted() {
@@ -954,31 +921,7 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
 
   /** Empties the slot (so it takes no request), then stops the instance. */
   private List<String> removeInstance(BlueGreenActivities stubs, String backend, PoolMember m) {
-    try {
-      m.see(stubs.pool.assignSlot(router, backend, m.slot, ""));
-      m.address = "";
-      DeployResult r = stubs.deploy.decommission(spec.target().deployer(), m.instance);
-      if (!r.ok()) {
-        m.message = "decommission failed: " + RunText.tail(r.output());
-        return List.of(
-            m.instance
-                + ": decommission failed (exit "
-                + r.exitCode()
-                + "): "
-                + RunText.tail(r.output()));
-      }
-      m.running = false;
-      // A failed instance keeps FAILED, so status still says why green was torn down.
-      if (PoolMember.FAILED.equals(m.progress)) {
-        m.message = m.message + "; decommissioned";
-      } else {
-        m.progress = PoolMember.DECOMMISSIONED;
-      }
-      return List.of();
-    } catch (TemporalFailure f) {
-      m.message = "removal failed: " + Failures.describe(f);
-      return List.of(m.instance + ": " + Failures.describe(f));
-    }
+    return slots.remove(stubs.pool, stubs.deploy, backend, m);
   }
 
   private ApplicationFailure restoreFailed(String why, List<String> problems) {
@@ -1052,93 +995,20 @@ public class BlueGreenDeploymentWorkflowImpl implements BlueGreenDeploymentWorkf
   // Operator controls: signals and updates share one rule book
 
   @Override
-  public void approve(OperatorRequest request) {
-    signal(APPROVE, request);
+  protected void onSignal(String action, OperatorRequest request) {
+    signal(action, request);
   }
 
   @Override
-  public void reject(OperatorRequest request) {
-    signal(REJECT, request);
+  protected void onValidate(String action, OperatorRequest request) {
+    checkControl(action, request);
   }
 
   @Override
-  public void pause(OperatorRequest request) {
-    signal(PAUSE, request);
-  }
-
-  @Override
-  public void resume(OperatorRequest request) {
-    signal(RESUME, request);
-  }
-
-  @Override
-  public void rollback(OperatorRequest request) {
-    signal(ROLLBACK, request);
-  }
-
-  @Override
-  public void promote(OperatorRequest request) {
-    signal(PROMOTE, request);
-  }
-
-  @Override
-  public ControlResponse approveUpdate(OperatorRequest request) {
-    return decide(APPROVE, request);
-  }
-
-  @Override
-  public void validateApprove(OperatorRequest request) {
-    checkControl(APPROVE, request);
-  }
-
-  @Override
-  public ControlResponse rejectUpdate(OperatorRequest request) {
-    return decide(REJECT, request);
-  }
-
-  @Override
-  public void validateReject(OperatorRequest request) {
-    checkControl(REJECT, request);
-  }
-
-  @Override
-  public ControlResponse pauseUpdate(OperatorRequest request) {
-    return apply(PAUSE, request);
-  }
-
-  @Override
-  public void validatePause(OperatorRequest request) {
-    checkControl(PAUSE, request);
-  }
-
-  @Override
-  public ControlResponse resumeUpdate(OperatorRequest request) {
-    return apply(RESUME, request);
-  }
-
-  @Override
-  public void validateResume(OperatorRequest request) {
-    checkControl(RESUME, request);
-  }
-
-  @Override
-  public ControlResponse rollbackUpdate(OperatorRequest request) {
-    return apply(ROLLBACK, request);
-  }
-
-  @Override
-  public void validateRollback(OperatorRequest request) {
-    checkControl(ROLLBACK, request);
-  }
-
-  @Override
-  public ControlResponse promoteUpdate(OperatorRequest request) {
-    return apply(PROMOTE, request);
-  }
-
-  @Override
-  public void validatePromote(OperatorRequest request) {
-    checkControl(PROMOTE, request);
+  protected ControlResponse onUpdate(String action, OperatorRequest request) {
+    return Controls.APPROVE.equals(action) || Controls.REJECT.equals(action)
+        ? decide(action, request)
+        : apply(action, request);
   }
 
   // Approve and reject go to the gate, which knows whether it is open (or still resolving its

@@ -22,13 +22,14 @@ import java.util.List;
 public class TargetCheckWorkflowImpl implements TargetCheckWorkflow {
   /** The one violation of a request that does not name exactly one target. */
   public static final Violation EXACTLY_ONE =
-      new Violation("target", "exactly one of rolling, blueGreen");
+      new Violation("target", "exactly one of rolling, blueGreen, canary");
 
   @Override
   public List<Violation> check(TargetCheckRequest request) {
     boolean rolling = request != null && request.rolling() != null;
     boolean blueGreen = request != null && request.blueGreen() != null;
-    if (rolling == blueGreen) {
+    boolean canary = request != null && request.canary() != null;
+    if ((rolling ? 1 : 0) + (blueGreen ? 1 : 0) + (canary ? 1 : 0) != 1) {
       return List.of(EXACTLY_ONE);
     }
     ConfigActivities config =
@@ -37,7 +38,9 @@ public class TargetCheckWorkflowImpl implements TargetCheckWorkflow {
       List<Violation> found =
           rolling
               ? config.checkTarget(request.rolling())
-              : config.checkBlueGreenTarget(request.blueGreen());
+              : blueGreen
+                  ? config.checkBlueGreenTarget(request.blueGreen())
+                  : config.checkCanaryTarget(request.canary());
       return found == null ? List.of() : List.copyOf(found);
     } catch (ActivityFailure f) {
       if (!FailureTypes.UNKNOWN_TARGET.equals(Failures.type(f))) {

@@ -27,6 +27,7 @@ import io.bellwether.workflows.HealthProbes;
 import io.bellwether.workflows.RunText;
 import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
+import io.bellwether.workflows.control.ControlDispatch;
 import io.bellwether.workflows.control.Controls;
 import io.bellwether.workflows.gate.ApprovalGate;
 import io.bellwether.workflows.notify.RunNotices;
@@ -59,7 +60,7 @@ import java.util.stream.Collectors;
  *
  * <p>Deterministic: it only reads the workflow clock, awaits, and calls activity stubs.
  */
-public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow {
+public class RollingDeploymentWorkflowImpl extends ControlDispatch implements RollingDeploymentWorkflow {
   /** Failure type of a run that could not put the pool back; an operator has to look. */
   public static final String RESTORE_FAILED = FailureTypes.RESTORE_FAILED;
 
@@ -698,93 +699,30 @@ public class RollingDeploymentWorkflowImpl implements RollingDeploymentWorkflow 
   // Operator controls: signals and updates share one rule book
 
   @Override
-  public void pause(OperatorRequest request) {
-    signal(PAUSE, request);
+  protected void onSignal(String action, OperatorRequest request) {
+    if (isGateAction(action)) {
+      controls.gateSignal(gate, action, request, Controls.finished(phase));
+    } else {
+      signal(action, request);
+    }
   }
 
   @Override
-  public void resume(OperatorRequest request) {
-    signal(RESUME, request);
+  protected void onValidate(String action, OperatorRequest request) {
+    if (isGateAction(action)) {
+      Controls.checkGate(gate, action, request, Controls.finished(phase));
+    } else {
+      checkControl(action, request);
+    }
   }
 
   @Override
-  public void rollback(OperatorRequest request) {
-    signal(ROLLBACK, request);
+  protected ControlResponse onUpdate(String action, OperatorRequest request) {
+    return isGateAction(action) ? gateUpdate(action, request) : apply(action, request);
   }
 
-  @Override
-  public void promote(OperatorRequest request) {
-    signal(PROMOTE, request);
-  }
-
-  @Override
-  public void approve(OperatorRequest request) {
-    controls.gateSignal(gate, Controls.APPROVE, request, Controls.finished(phase));
-  }
-
-  @Override
-  public void reject(OperatorRequest request) {
-    controls.gateSignal(gate, Controls.REJECT, request, Controls.finished(phase));
-  }
-
-  @Override
-  public ControlResponse pauseUpdate(OperatorRequest request) {
-    return apply(PAUSE, request);
-  }
-
-  @Override
-  public void validatePause(OperatorRequest request) {
-    checkControl(PAUSE, request);
-  }
-
-  @Override
-  public ControlResponse resumeUpdate(OperatorRequest request) {
-    return apply(RESUME, request);
-  }
-
-  @Override
-  public void validateResume(OperatorRequest request) {
-    checkControl(RESUME, request);
-  }
-
-  @Override
-  public ControlResponse rollbackUpdate(OperatorRequest request) {
-    return apply(ROLLBACK, request);
-  }
-
-  @Override
-  public void validateRollback(OperatorRequest request) {
-    checkControl(ROLLBACK, request);
-  }
-
-  @Override
-  public ControlResponse promoteUpdate(OperatorRequest request) {
-    return apply(PROMOTE, request);
-  }
-
-  @Override
-  public void validatePromote(OperatorRequest request) {
-    checkControl(PROMOTE, request);
-  }
-
-  @Override
-  public ControlResponse approveUpdate(OperatorRequest request) {
-    return gateUpdate(Controls.APPROVE, request);
-  }
-
-  @Override
-  public void validateApprove(OperatorRequest request) {
-    Controls.checkGate(gate, Controls.APPROVE, request, Controls.finished(phase));
-  }
-
-  @Override
-  public ControlResponse rejectUpdate(OperatorRequest request) {
-    return gateUpdate(Controls.REJECT, request);
-  }
-
-  @Override
-  public void validateReject(OperatorRequest request) {
-    Controls.checkGate(gate, Controls.REJECT, request, Controls.finished(phase));
+  private static boolean isGateAction(String action) {
+    return Controls.APPROVE.equals(action) || Controls.REJECT.equals(action);
   }
 
   private ControlResponse gateUpdate(String action, OperatorRequest request) {

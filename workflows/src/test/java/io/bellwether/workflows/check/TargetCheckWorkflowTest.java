@@ -15,6 +15,7 @@ import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.TaskQueues;
 import io.bellwether.contracts.activities.ConfigActivities;
 import io.bellwether.contracts.bluegreen.BlueGreenTarget;
+import io.bellwether.contracts.canary.CanaryTarget;
 import io.bellwether.contracts.check.TargetCheckRequest;
 import io.bellwether.contracts.check.TargetCheckWorkflow;
 import io.bellwether.contracts.spec.TargetRef;
@@ -40,6 +41,8 @@ class TargetCheckWorkflowTest {
   private static final TargetRef ROLLING = new TargetRef("edge", "web", "local", null);
   private static final BlueGreenTarget BLUE_GREEN =
       new BlueGreenTarget("edge", "shop", "local", null);
+  private static final CanaryTarget CANARY =
+      new CanaryTarget("edge", "web", "web", "local", null, "prom");
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -80,12 +83,31 @@ class TargetCheckWorkflowTest {
   }
 
   @Test
+  void aCanaryTargetIsCheckedByTheConfiguration() {
+    Violation noProvider = new Violation("target.metrics", "no metrics provider named 'prom'");
+    when(config.checkCanaryTarget(CANARY)).thenReturn(List.of(noProvider));
+
+    assertEquals(List.of(noProvider), check(TargetCheckRequest.of(CANARY)));
+    verify(config).checkCanaryTarget(CANARY);
+    verify(config, never()).checkTarget(any());
+    verify(config, never()).checkBlueGreenTarget(any());
+  }
+
+  @Test
+  void aCanaryBesideAnotherTargetIsAViolation() {
+    List<Violation> two = check(new TargetCheckRequest(ROLLING, null, CANARY));
+
+    assertEquals(List.of(TargetCheckWorkflowImpl.EXACTLY_ONE), two);
+    verify(config, never()).checkCanaryTarget(any());
+  }
+
+  @Test
   void neitherOrBothTargetsIsAViolationWithoutAskingTheWorker() {
     List<Violation> neither = check(new TargetCheckRequest(null, null));
     List<Violation> both = check(new TargetCheckRequest(ROLLING, BLUE_GREEN));
 
-    assertEquals(List.of(new Violation("target", "exactly one of rolling, blueGreen")), neither);
-    assertEquals("target: exactly one of rolling, blueGreen", both.get(0).toString());
+    assertEquals(List.of(new Violation("target", "exactly one of rolling, blueGreen, canary")), neither);
+    assertEquals("target: exactly one of rolling, blueGreen, canary", both.get(0).toString());
     assertEquals(1, both.size());
     verify(config, never()).checkTarget(any());
     verify(config, never()).checkBlueGreenTarget(any());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellwether.workflows.RunTestSupport;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
+import io.bellwether.workflows.canary.CanaryReleaseWorkflowImpl;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every stored history against the current workflow code. A change that would break runs
  * already in flight (a new activity call, a different order, a removed timer) fails here instead of
- * on a production worker. New histories come from {@link RollingDeploymentWorkflowTest} and the
- * blue-green workflow test with {@code -Dbellwether.recordHistories=true}; they are kept in version
+ * on a production worker. New histories come from {@link RollingDeploymentWorkflowTest}, the
+ * canary and the blue-green workflow tests with {@code -Dbellwether.recordHistories=true}; they are kept in version
  * control on purpose.
  */
 class ReplayTest {
@@ -26,11 +28,20 @@ class ReplayTest {
 
   @Test
   void theSuccessHistoriesAreStored() {
-    for (String file : List.of("rolling-success.json", "bluegreen-success.json")) {
+    for (String file :
+        List.of("rolling-success.json", "bluegreen-success.json", "canary-success.json")) {
       assertTrue(
           Files.isRegularFile(HISTORIES.resolve(file)),
           file + ": record it with -Dbellwether.recordHistories=true");
     }
+  }
+
+  /**
+   * The workflow id a history was recorded under, where the code derives names from it (a canary
+   * names its rolling child after itself); others replay under the replayer's placeholder id.
+   */
+  private static String workflowIdOf(Path file) {
+    return file.getFileName().toString().startsWith("canary-") ? "canary-web-2.0.0" : "workflow_id_in_replay";
   }
 
   @TestFactory
@@ -47,8 +58,10 @@ class ReplayTest {
                     () ->
                         // Each history names its workflow type; the replayer picks the class.
                         WorkflowReplayer.replayWorkflowExecution(
-                            file.toFile(),
+                            WorkflowExecutionHistory.fromJson(
+                                Files.readString(file), workflowIdOf(file)),
                             RollingDeploymentWorkflowImpl.class,
-                            BlueGreenDeploymentWorkflowImpl.class)));
+                            BlueGreenDeploymentWorkflowImpl.class,
+                            CanaryReleaseWorkflowImpl.class)));
   }
 }
