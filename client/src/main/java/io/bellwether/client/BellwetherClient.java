@@ -5,6 +5,10 @@ import io.bellwether.contracts.TaskQueues;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.canary.CanarySpecValidator;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.check.TargetCheckRequest;
 import io.bellwether.contracts.check.TargetCheckWorkflow;
 import io.bellwether.contracts.rolling.ControlResponse;
@@ -65,7 +69,8 @@ import java.util.concurrent.TimeoutException;
 public final class BellwetherClient implements AutoCloseable {
   /** The workflow types this client knows, in the order {@link #list} asks for them. */
   public static final List<String> TYPES =
-      List.of(RollingDeploymentWorkflow.TYPE, BlueGreenDeploymentWorkflow.TYPE);
+      List.of(
+          RollingDeploymentWorkflow.TYPE, BlueGreenDeploymentWorkflow.TYPE, CanaryReleaseWorkflow.TYPE);
 
   /** How long {@link #validate(String)} waits for a worker to check the spec's names. */
   public static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(20);
@@ -165,6 +170,30 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
+   * Validates the spec and starts a {@code CanaryRelease} run with id {@link WorkflowIds#canary}
+   * ({@code canary-<service>-<version>}) on {@link TaskQueues#BELLWETHER}; returns the started
+   * run.
+   *
+   * @throws InvalidSpecException with every problem, before Temporal is contacted
+   * @throws RunAlreadyStartedException when a run with that id is running now
+   */
+  public RunRef start(CanaryReleaseSpec spec) {
+    return start(spec, Map.of());
+  }
+
+  private RunRef start(CanaryReleaseSpec spec, Map<String, ?> memo) {
+    requireValid(spec == null ? null : CanarySpecValidator.validate(spec), spec);
+    String id = WorkflowIds.canary(spec);
+    CanaryReleaseWorkflow stub = client.newWorkflowStub(CanaryReleaseWorkflow.class, options(id, memo));
+    try {
+      WorkflowExecution e = WorkflowClient.start(stub::run, spec);
+      return new RunRef(id, e.getRunId(), CanaryReleaseWorkflow.TYPE);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new RunAlreadyStartedException(id, e);
+    }
+  }
+
+  /**
    * Parses a YAML or JSON spec, picks the workflow by its {@code kind} (rolling when absent), and
    * starts it like the typed overloads; returns the started run.
    *
@@ -192,6 +221,7 @@ public final class BellwetherClient implements AutoCloseable {
     return switch (kind) {
       case SpecLoader.KIND_ROLLING -> start(SpecLoader.rolling(yamlOrJson), m);
       case SpecLoader.KIND_BLUE_GREEN -> start(SpecLoader.blueGreen(yamlOrJson), m);
+      case CanaryReleaseSpec.KIND -> start(SpecLoader.canary(yamlOrJson), m);
       default -> throw new InvalidSpecException(List.of(unknownKind(kind)));
     };
   }
@@ -199,7 +229,8 @@ public final class BellwetherClient implements AutoCloseable {
   /**
    * Every problem with a spec, without starting anything: first what does not parse and what
    * breaks a rule ({@link SpecLoader}, {@link SpecValidator}); only when there is none, the names
-   * the worker's configuration lacks (router, pool, backend, deployer, health check), asked of a
+   * the worker's configuration lacks (router, pool, backend, deployer, health check, metrics
+   * provider), asked of a
    * worker through a short {@code TargetCheck} run ({@code targetcheck-<uuid>}). Empty when the
    * spec would start. Waits up to {@link #TARGET_CHECK_TIMEOUT} for a worker.
    *
@@ -226,6 +257,8 @@ public final class BellwetherClient implements AutoCloseable {
             request = TargetCheckRequest.of(SpecLoader.rolling(yamlOrJson).target());
         case SpecLoader.KIND_BLUE_GREEN ->
             request = TargetCheckRequest.of(SpecLoader.blueGreen(yamlOrJson).target());
+        case CanaryReleaseSpec.KIND ->
+            request = TargetCheckRequest.of(SpecLoader.canary(yamlOrJson).target());
         default -> {
           return List.of(unknownKind(kind));
         }
@@ -340,8 +373,8 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
-   * The run's {@code status} query answer: a {@link RollingStatus} or a {@link BlueGreenStatus}
-   * by the run's type. Works on closed runs too while a worker is there to answer.
+   * The run's {@code status} query answer: a {@link RollingStatus}, a {@link BlueGreenStatus} or a
+   * {@link CanaryStatus} by the run's type. Works on closed runs too while a worker is there to answer.
    *
    * @throws RunNotFoundException when no run has that id
    * @throws IllegalArgumentException when the id belongs to a workflow that is not Bellwether's
@@ -351,6 +384,7 @@ public final class BellwetherClient implements AutoCloseable {
     return switch (type) {
       case RollingDeploymentWorkflow.TYPE -> rollingStatus(workflowId);
       case BlueGreenDeploymentWorkflow.TYPE -> blueGreenStatus(workflowId);
+      case CanaryReleaseWorkflow.TYPE -> canaryStatus(workflowId);
       default ->
           throw new IllegalArgumentException(workflowId + " is a " + type + ", not one of " + TYPES);
     };
@@ -372,6 +406,16 @@ public final class BellwetherClient implements AutoCloseable {
    */
   public BlueGreenStatus blueGreenStatus(String workflowId) {
     return query(workflowId, BlueGreenStatus.class);
+  }
+
+  /**
+   * The {@code status} of a canary run: steps, weight, every analysis with its measurements and
+   * judgement, the gate and the audit trail.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public CanaryStatus canaryStatus(String workflowId) {
+    return query(workflowId, CanaryStatus.class);
   }
 
   /**
@@ -427,7 +471,9 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
-   * Skips the current wait through {@code promoteUpdate}; returns the state after.
+   * Skips the current wait through {@code promoteUpdate}; returns the state after. For a canary,
+   * {@code request.full()} true also skips the analyses left (recorded as {@code promote --full});
+   * other workflow types ignore it.
    *
    * @throws ControlRefusedException with the run's reason when it does not apply now
    * @throws RunNotFoundException when no run has that id (a finished run refuses with a conflict)
@@ -438,7 +484,7 @@ public final class BellwetherClient implements AutoCloseable {
 
   /**
    * Waits up to {@code timeout} for the latest run with this id to close and returns its result
-   * ({@code RollingResult} or {@code BlueGreenResult}).
+   * ({@code RollingResult}, {@code BlueGreenResult} or {@code CanaryResult}).
    *
    * @throws TimeoutException when the run is still open after {@code timeout}
    * @throws io.temporal.client.WorkflowFailedException when the run failed, was canceled or
@@ -458,8 +504,8 @@ public final class BellwetherClient implements AutoCloseable {
    * are none. Uses a visibility query where the server has one and the legacy listings otherwise
    * (the embedded server).
    *
-   * @param kind {@code RollingDeployment} or {@code BlueGreenDeployment} to keep one type, or null
-   *     for both
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment} or {@code CanaryRelease} to
+   *     keep one type, or null for all
    * @throws IllegalArgumentException when {@code kind} is neither
    */
   public List<RunSummary> list(String kind) {
@@ -471,14 +517,16 @@ public final class BellwetherClient implements AutoCloseable {
    * when none match. Each {@link RunSummary} carries the service read from its workflow id.
    *
    * <p>{@code kind} selects workflow types in the listing itself. {@code service} is matched on
-   * the workflow id ({@code rolling-<service>-}, {@code bluegreen-<service>-}); an id that reads
+   * the workflow id ({@code rolling-<service>-}, {@code bluegreen-<service>-}, {@code
+   * canary-<service>-}); an id that reads
    * more than one way (both names and versions may contain {@code -}) is settled by the run's
    * status query. {@code phase} asks each candidate run's status query (closed runs answer too,
    * while a worker is up), skipping closed runs for a phase that is not final; the summaries
    * returned then carry the phase. A run whose status cannot be read is left out of a phase
    * filter. Read-only.
    *
-   * @param kind {@code RollingDeployment} or {@code BlueGreenDeployment}, or null for both
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment} or {@code CanaryRelease}, or
+   *     null for all
    * @param service a service name, or null for all
    * @param phase a {@link Phase} name ({@code AWAITING_APPROVAL}, case and {@code -}/{@code _}
    *     ignored), or null for all
@@ -557,6 +605,10 @@ public final class BellwetherClient implements AutoCloseable {
         RollingStatus s = stub.query("status", RollingStatus.class);
         return new StatusView(s.service(), s.phase());
       }
+      if (CanaryReleaseWorkflow.TYPE.equals(run.type())) {
+        CanaryStatus s = stub.query("status", CanaryStatus.class);
+        return new StatusView(s.service(), s.phase());
+      }
       BlueGreenStatus s = stub.query("status", BlueGreenStatus.class);
       return new StatusView(s.service(), s.phase());
     } catch (WorkflowException | DataConverterException | StatusRuntimeException e) {
@@ -602,7 +654,7 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   // Untyped on purpose: the update names are the same for every workflow type, so one path
-  // serves rolling and blue-green runs without a describe first.
+  // serves every workflow type without a describe first.
   private ControlResponse control(String workflowId, String action, OperatorRequest request) {
     WorkflowStub run = client.newUntypedWorkflowStub(workflowId);
     try {

@@ -1,6 +1,7 @@
 package io.bellwether.client;
 
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.spec.SpecValidator;
 import java.util.ArrayList;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * Reads the service back out of a workflow id ({@code rolling-<service>-<version>}, {@code
- * bluegreen-<service>-<version>}). Both service names and versions may contain {@code -}, so an id
+ * bluegreen-<service>-<version>}, {@code canary-<service>-<version>}). Both service names and versions may contain {@code -}, so an id
  * can split more than one way; those ids are called ambiguous here.
  */
 final class RunIds {
@@ -21,6 +22,9 @@ final class RunIds {
     }
     if (BlueGreenDeploymentWorkflow.TYPE.equals(type)) {
       return "bluegreen-";
+    }
+    if (CanaryReleaseWorkflow.TYPE.equals(type)) {
+      return "canary-";
     }
     return null;
   }

@@ -6,9 +6,11 @@ import io.bellwether.contracts.spec.Violation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A stand-in worker configuration that knows the router {@code edge} and the pool {@code shop}. */
+/** A stand-in worker configuration that knows the router {@code edge}, the pool {@code shop} and
+ * the metrics provider {@code prom}. */
 public class FakeTargetCheckWorkflow implements TargetCheckWorkflow {
   static final String UNKNOWN_ROUTER = "no router with that name is configured";
+  static final String UNKNOWN_METRICS = "no metrics provider with that name is configured";
 
   @Override
   public List<Violation> check(TargetCheckRequest request) {
@@ -18,6 +20,9 @@ public class FakeTargetCheckWorkflow implements TargetCheckWorkflow {
     }
     if (request.blueGreen() != null && !"shop".equals(request.blueGreen().pool())) {
       out.add(new Violation("target.pool", "no pool with that name is configured"));
+    }
+    if (request.canary() != null && !"prom".equals(request.canary().metrics())) {
+      out.add(new Violation("target.metrics", UNKNOWN_METRICS));
     }
     return out;
   }

@@ -17,6 +17,9 @@ class RunIdsTest {
       value = {
         "RollingDeployment,   rolling-web-2.0.0,               web",
         "BlueGreenDeployment, bluegreen-shop-2.0.0,            shop",
+        "CanaryRelease,       canary-web-2.0.0,                web",
+        "CanaryRelease,       canary-web-api-2.4.0,            web-api",
+        "CanaryRelease,       rolling-web-2.0.0,               null",
         "RollingDeployment,   rolling-web-api-2.0.0,           web-api",
         "RollingDeployment,   rolling-web-api-2.0.0-rc.1,      web-api",
         "RollingDeployment,   rolling-web-v3,                  web",

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
     name = "bellwether",
     mixinStandardHelpOptions = true,
     version = "bellwether 0.1.0",
-    description = "Rolling and blue-green deployments as durable Temporal workflows.",
+    description = "Rolling, blue-green and canary releases as durable Temporal workflows.",
     subcommands = {
       UpCommand.class,
       DownCommand.class,
@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       ControlCommand.Reject.class,
       ControlCommand.Promote.class,
       ListCommand.class,
+      ReportCommand.class,
       DemoCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class

@@ -58,6 +58,16 @@ abstract class ControlCommand implements Callable<Integer> {
   /** The action's name, as the workflow's audit trail and attestations call it. */
   abstract String action();
 
+  /** {@code OperatorRequest.full}: only {@code promote --full} sets it. */
+  Boolean full() {
+    return null;
+  }
+
+  /** What the update carries: who, why, the attestation (or null) and {@code full}. */
+  OperatorRequest request(String who, String attestation) {
+    return new OperatorRequest(who, reason, attestation, full());
+  }
+
   /** The update that carries the action: {@code <action>Update}. */
   final String updateName() {
     return action() + "Update";
@@ -73,7 +83,7 @@ abstract class ControlCommand implements Callable<Integer> {
     WorkflowStub run = root.client().newUntypedWorkflowStub(id);
     try {
       ControlResponse r =
-          run.update(updateName(), ControlResponse.class, new OperatorRequest(who, reason, attestation));
+          run.update(updateName(), ControlResponse.class, request(who, attestation));
       out.println(action() + " accepted by " + id + ": " + r.message() + " (phase " + r.phase()
           + (r.paused() ? ", paused" : "") + ")");
       out.flush();
@@ -166,10 +176,25 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "promote", description = "Skip the current wait (bake time, pause, traffic step, watch window).")
+  @Command(
+      name = "promote",
+      description = {
+        "Skip the current wait (bake time, pause, traffic step, watch window).",
+        "A canary skips its remaining steps but still runs the analyses left, unless --full."
+      })
   static final class Promote extends Simple {
+    @Option(
+        names = "--full",
+        description = "Canary only: skip the remaining analyses too and promote now (recorded as promote --full).")
+    boolean full;
+
     Promote() {
       super("promote");
+    }
+
+    @Override
+    Boolean full() {
+      return full ? Boolean.TRUE : null;
     }
   }
 }

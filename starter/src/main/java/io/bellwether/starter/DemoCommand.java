@@ -4,6 +4,9 @@ import io.bellwether.contracts.TaskQueues;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.canary.CanaryResult;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
@@ -36,15 +39,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether demo}: a sandbox under steady load, a good rolling upgrade that succeeds, a
- * bad one that rolls back, a blue-green release of the shop pool through an approval gate that the
- * demo opens with a signal, and a summary of what users would have seen. The sandbox always goes
- * down at the end, also on failure or Ctrl-C.
+ * bad one that rolls back, a canary of a good version that passes its analyses and is promoted, a
+ * canary with errors that its analysis rolls back on its own, a blue-green release of the shop
+ * pool through an approval gate that the demo opens with a signal, and a summary of what users
+ * would have seen. The sandbox always goes down at the end, also on failure or Ctrl-C.
  */
 @Command(
     name = "demo",
     description = "Sandbox + load + a good rolling upgrade (succeeds) + a bad one (rolls back)"
+        + " + a good canary (promoted) + a canary with errors (rolled back on its own)"
         + " + a gated blue-green release (approved by signal), then down.",
-    footer = {"", "Exit code 0 when every run ended as expected and no request failed."})
+    footer = {"", "Exit code 0 when every run ended as expected and no request failed, except the error canary's"
+        + " own before its rollback."})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -116,9 +122,16 @@ final class DemoCommand implements Callable<Integer> {
       List<DemoSummary.Run> runs = new ArrayList<>();
       LoadGenerator.Counts begin = lg.snapshot();
       runs.add(run(out, client, lg, "1.0.0", DemoSpecs.good(), RunOutcome.SUCCEEDED,
-          "a good upgrade, 1.0.0 -> " + DemoSpecs.GOOD_VERSION));
-      runs.add(run(out, client, lg, DemoSpecs.GOOD_VERSION, DemoSpecs.bad(), RunOutcome.ROLLED_BACK,
-          "a bad upgrade, " + DemoSpecs.GOOD_VERSION + " -> " + DemoSpecs.BAD_VERSION + " (fails its health check)"));
+          "a good upgrade, 1.0.0 -> " + DemoSpecs.ROLLING_VERSION));
+      runs.add(run(out, client, lg, DemoSpecs.ROLLING_VERSION, DemoSpecs.bad(), RunOutcome.ROLLED_BACK,
+          "a bad upgrade, " + DemoSpecs.ROLLING_VERSION + " -> " + DemoSpecs.BAD_VERSION + " (fails its health check)"));
+      runs.add(canary(out, client, lg, DemoSpecs.ROLLING_VERSION, DemoSpecs.canaryGood(), RunOutcome.SUCCEEDED, 0,
+          "a canary of " + DemoSpecs.GOOD_VERSION + " beside " + DemoSpecs.ROLLING_VERSION
+              + ": 20%, analysis, 50%, analysis, then promoted"));
+      runs.add(canary(out, client, lg, DemoSpecs.GOOD_VERSION, DemoSpecs.canaryBad(), RunOutcome.ROLLED_BACK,
+          DemoSpecs.ERROR_CANARY_ERROR_RATE,
+          "a canary of " + DemoSpecs.ERROR_CANARY_VERSION + " (5% errors) beside " + DemoSpecs.GOOD_VERSION
+              + ": its analysis rolls it back"));
       // One more second of traffic shows the pool serving after the rollback.
       Thread.sleep(1_000);
       lg.stop();
@@ -197,6 +210,68 @@ final class DemoCommand implements Callable<Integer> {
         during.failed(),
         during.okByVersion(),
         outcome.message());
+  }
+
+  /**
+   * A canary run under the load, followed live. {@code errorRate} is the canary version's error
+   * rate by design (0 for a good version): with it the run may fail requests, and the summary
+   * gives the floor they are measured against.
+   */
+  private DemoSummary.Run canary(
+      PrintWriter out,
+      WorkflowClient client,
+      LoadGenerator lg,
+      String fromVersion,
+      CanaryReleaseSpec spec,
+      String expected,
+      double errorRate,
+      String title) {
+    String id = WorkflowIds.canary(spec);
+    out.println();
+    out.println("== " + title + ": " + id);
+    out.flush();
+    LoadGenerator.Counts before = lg.snapshot();
+    CanaryReleaseWorkflow stub =
+        client.newWorkflowStub(
+            CanaryReleaseWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    WorkflowClient.start(stub::run, spec);
+    RunOutcome outcome =
+        new RunWatcher(client).followCanary(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+    LoadGenerator.Counts during = lg.snapshot().minus(before);
+    DeployCommand.printOutcome(out, outcome);
+    CanaryResult result = outcome.canary();
+    String verdict = DemoSummary.canaryVerdict(result);
+    out.println("   verdict: " + verdict);
+    out.println("   traffic during the run: " + LoadGenerator.describe(during));
+    Long exposure = null;
+    Double floor = null;
+    if (result != null && result.firstTrafficMillis() > 0 && result.stableOnlyMillis() >= result.firstTrafficMillis()) {
+      exposure = result.stableOnlyMillis() - result.firstTrafficMillis();
+    }
+    if (errorRate > 0) {
+      double seconds = exposure == null ? 0 : exposure / 1000.0;
+      floor = rate * (DemoSpecs.CANARY_FIRST_WEIGHT / 100.0) * errorRate * seconds;
+      out.println(String.format(java.util.Locale.ROOT,
+          "   blast radius: %d failed requests; floor = %d req/s x %d%% x %.0f%% errors x %.1fs = %.1f",
+          during.failed(), rate, DemoSpecs.CANARY_FIRST_WEIGHT, errorRate * 100, seconds, floor));
+    }
+    out.flush();
+    return new DemoSummary.Run(
+        id,
+        fromVersion,
+        spec.version(),
+        expected,
+        outcome.outcome(),
+        outcome.elapsed().toMillis(),
+        during.sent(),
+        during.failed(),
+        during.okByVersion(),
+        outcome.message(),
+        verdict,
+        errorRate > 0,
+        floor,
+        exposure == null ? 0L : exposure);
   }
 
   /**

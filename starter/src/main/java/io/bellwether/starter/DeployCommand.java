@@ -3,6 +3,10 @@ package io.bellwether.starter;
 import io.bellwether.contracts.TaskQueues;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.canary.AnalysisRecord;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.canary.CanaryResult;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
@@ -30,11 +34,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether deploy -f spec.yaml}: starts the run the spec's {@code kind} names
- * (RollingDeployment when absent, or BlueGreenDeployment) and follows it.
+ * (RollingDeployment when absent, BlueGreenDeployment or CanaryRelease) and follows it.
  */
 @Command(
     name = "deploy",
-    description = "Start a RollingDeployment or BlueGreenDeployment (by the spec's kind) and follow it.",
+    description = "Start a RollingDeployment, BlueGreenDeployment or CanaryRelease (by the spec's kind) and follow it.",
     footer = {
       "",
       "Exit codes: 0 succeeded; 1 rolled back, aborted, failed or canceled; 2 invalid spec;",
@@ -81,9 +85,13 @@ final class DeployCommand implements Callable<Integer> {
     if (SpecLoader.KIND_BLUE_GREEN.equals(kind)) {
       return blueGreen(file, text, out, err);
     }
+    if (CanaryReleaseSpec.KIND.equals(kind)) {
+      return canary(file, text, out, err);
+    }
     if (!SpecLoader.KIND_ROLLING.equals(kind)) {
       printViolations(err, file.toString(), new InvalidSpecException(List.of(new Violation("kind",
-          "must be " + SpecLoader.KIND_ROLLING + " or " + SpecLoader.KIND_BLUE_GREEN + ", got '" + kind + "'"))));
+          "must be " + SpecLoader.KIND_ROLLING + ", " + SpecLoader.KIND_BLUE_GREEN + " or "
+              + CanaryReleaseSpec.KIND + ", got '" + kind + "'"))));
       return 2;
     }
     RollingDeploymentSpec rolling;
@@ -148,6 +156,45 @@ final class DeployCommand implements Callable<Integer> {
     return outcome.exitCode();
   }
 
+  private int canary(Path file, String text, PrintWriter out, PrintWriter err) {
+    CanaryReleaseSpec c;
+    try {
+      c = SpecLoader.canary(text);
+    } catch (InvalidSpecException e) {
+      printViolations(err, file.toString(), e);
+      return 2;
+    }
+    c = withRequester(c, BellwetherCli.operator(by));
+    WorkflowClient client = root.client();
+    String id = WorkflowIds.canary(c);
+    CanaryReleaseWorkflow stub =
+        client.newWorkflowStub(
+            CanaryReleaseWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    try {
+      WorkflowClient.start(stub::run, c);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      err.println(id + " is already running; see: bellwether status " + id + statusHint());
+      err.flush();
+      return EXIT_ALREADY_RUNNING;
+    }
+    out.println("started " + id + " (" + c.service() + " " + (c.stableVersion() == null ? "" : c.stableVersion() + " ")
+        + "-> " + c.version() + ", canary in pool " + c.target().pool() + ", " + c.steps().size() + " steps) on "
+        + root.temporal());
+    out.flush();
+    if (noFollow) {
+      out.println("follow it with: bellwether status " + id + statusHint());
+      out.flush();
+      return 0;
+    }
+    RunOutcome outcome =
+        new RunWatcher(client).followCanary(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+    printOutcome(out, outcome);
+    out.println("  report: bellwether report " + id + statusHint());
+    out.flush();
+    return outcome.exitCode();
+  }
+
   private String statusHint() {
     return "127.0.0.1:7233".equals(root.temporal()) ? "" : " --temporal " + root.temporal();
   }
@@ -190,6 +237,16 @@ final class DeployCommand implements Callable<Integer> {
         s.preview(), s.approval(), s.trafficShift(), s.watchWindow(), s.blueRetention(), who);
   }
 
+  /** The canary spec with {@code requestedBy} filled in, unless it names one. */
+  static CanaryReleaseSpec withRequester(CanaryReleaseSpec s, String who) {
+    if (s.requestedBy() != null && !s.requestedBy().isBlank()) {
+      return s;
+    }
+    return new CanaryReleaseSpec(
+        s.service(), s.version(), s.stableVersion(), who, s.target(), s.replicas(), s.freshBaseline(),
+        s.steps(), s.rollout(), s.drainTimeout(), s.healthCheck(), s.smokeCheck(), s.unknownFields());
+  }
+
   static void printViolations(PrintWriter err, String source, InvalidSpecException e) {
     err.println(source + ": the spec is invalid (" + e.violations().size()
         + (e.violations().size() == 1 ? " problem" : " problems") + "); nothing was started");
@@ -211,6 +268,31 @@ final class DeployCommand implements Callable<Integer> {
       }
       if (o.result().failed() != null && !o.result().failed().isEmpty()) {
         out.println("  failed:   " + String.join(", ", o.result().failed()));
+      }
+    }
+    if (o.canary() != null) {
+      CanaryResult c = o.canary();
+      List<AnalysisRecord> analyses = c.analyses() == null ? List.of() : c.analyses();
+      if (!analyses.isEmpty()) {
+        StringBuilder b = new StringBuilder("  analyses:");
+        for (int i = 0; i < analyses.size(); i++) {
+          AnalysisRecord a = analyses.get(i);
+          b.append(i == 0 ? " " : ", ").append('#').append(i + 1).append(" step ").append(a.stepIndex() + 1)
+              .append(' ').append(a.state());
+          if (a.judgement() != null) {
+            b.append(" (judge ").append(a.judgement().verdict())
+                .append(a.judgement().score() == null ? "" : " " + Math.round(a.judgement().score()))
+                .append(')');
+          }
+        }
+        out.println(b);
+      }
+      if (c.firstTrafficMillis() > 0 && c.stableOnlyMillis() > 0) {
+        out.println(String.format(java.util.Locale.ROOT, "  stable only %.1fs after the canary's first traffic",
+            (c.stableOnlyMillis() - c.firstTrafficMillis()) / 1000.0));
+      }
+      if (c.promotion() != null && !c.promotion().isBlank()) {
+        out.println("  promoted through " + c.promotion());
       }
     }
     if (o.blueGreen() != null) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateDecision;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.InstanceStatus;
@@ -11,6 +13,8 @@ import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import io.bellwether.starter.follow.ProgressView;
 import io.bellwether.starter.follow.RunWatcher;
+import io.bellwether.starter.report.CanaryReport;
+import io.bellwether.starter.report.CanaryText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -27,8 +31,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bellwether status ID}: the run's status query, also for finished runs, for rolling and
- * blue-green runs alike (the server's description of the run gives its type).
+ * {@code bellwether status ID}: the run's status query, also for finished runs, for rolling,
+ * blue-green and canary runs alike (the server's description of the run gives its type).
  */
 @Command(name = "status", description = "Show a run: phase, progress, instances, its gate and the audit trail.")
 final class StatusCommand implements Callable<Integer> {
@@ -53,9 +57,11 @@ final class StatusCommand implements Callable<Integer> {
       // The type decides the shape of the answer; the server knows it for any run it has.
       String type = RunWatcher.typeOf(client, id);
       WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.of(type));
-      s = BlueGreenDeploymentWorkflow.TYPE.equals(type)
-          ? stub.query("status", BlueGreenStatus.class)
-          : stub.query("status", RollingStatus.class);
+      s = switch (type) {
+        case BlueGreenDeploymentWorkflow.TYPE -> stub.query("status", BlueGreenStatus.class);
+        case CanaryReleaseWorkflow.TYPE -> stub.query("status", CanaryStatus.class);
+        default -> stub.query("status", RollingStatus.class);
+      };
     } catch (WorkflowNotFoundException e) {
       err.println("no run " + id + " in namespace " + root.namespace() + " on " + root.temporal());
       err.flush();
@@ -65,11 +71,36 @@ final class StatusCommand implements Callable<Integer> {
       out.println(JSON.writeValueAsString(s));
     } else if (s instanceof BlueGreenStatus bg) {
       print(out, id, bg, ZoneId.systemDefault());
+    } else if (s instanceof CanaryStatus c) {
+      print(out, id, c, ZoneId.systemDefault());
     } else {
       print(out, id, (RollingStatus) s, ZoneId.systemDefault());
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * A canary run: the progress line, the rollback reason, the analyses table (metric, round,
+   * canary, baseline, verdict), the judge's table with the score, the gate and the audit trail.
+   */
+  static void print(PrintWriter out, String id, CanaryStatus s, ZoneId zone) {
+    out.println(id + "  " + s.service() + " " + (s.stableVersion() == null ? "" : s.stableVersion() + " ") + "-> "
+        + s.version() + "  " + s.phase() + (s.paused() ? "  (paused)" : ""));
+    out.println("  " + ProgressView.line(s));
+    if (s.reason() != null && !s.reason().isBlank()) {
+      out.println("  reason: " + s.reason());
+    }
+    if (s.segment() != null && !s.segment().isEmpty()) {
+      out.println("  segment: " + CanaryReport.segment(s.segment()));
+    }
+    for (String l : CanaryText.table(s)) {
+      out.println(l.isEmpty() ? "" : "  " + l);
+    }
+    gate(out, id, s.gate(), zone);
+    events(out, s.events(), zone);
+    out.println();
+    out.println("  charts: bellwether report " + id);
   }
 
   static void print(PrintWriter out, String id, BlueGreenStatus s, ZoneId zone) {

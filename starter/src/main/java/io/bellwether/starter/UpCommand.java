@@ -17,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "up",
     description =
-        "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web and blue-green pool shop), a worker,"
-            + " and the operator API with a token per sandbox user.")
+        "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web with its canary route, and"
+            + " blue-green pool shop), Prometheus, a little background traffic, a worker, and the operator API with a"
+            + " token per sandbox user.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -35,6 +36,13 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "Sandbox directory (default: <checkout>/.bellwether/sandbox).")
   Path dir;
 
+  @Option(
+      names = "--load",
+      defaultValue = "20",
+      description = "Background requests per second through the HAProxy frontend, so canary analyses have data;"
+          + " 0 for none (default: ${DEFAULT-VALUE}).")
+  int load;
+
   /** The options as given, so the demo builds the same sandbox. */
   SandboxOptions options() {
     return SandboxOptions.defaults()
@@ -42,13 +50,15 @@ final class UpCommand implements Callable<Integer> {
         .withVersion(version)
         .withTemporalPort(temporalPort)
         .withDir(BellwetherCli.callerPath(dir))
-        .withApi(true);
+        .withApi(true)
+        .withBackgroundLoad(load);
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("starting the sandbox (Temporal, " + instances + " demo-app instances, HAProxy, worker, operator API)...");
+    out.println("starting the sandbox (Temporal, " + instances
+        + " demo-app instances, HAProxy, Prometheus, worker, operator API)...");
     out.flush();
     SandboxOptions options = options();
     Path sandboxDir = options.dirOrDefault();
@@ -94,6 +104,8 @@ final class UpCommand implements Callable<Integer> {
     out.println("Watch with:   ./bellwether status rolling-web-2.0.0" + temporalFlag);
     out.println("Blue-green:   ./bellwether deploy -f examples/bluegreen-shop.yaml" + temporalFlag
         + "   (then: ./bellwether approve bluegreen-shop-2.0.0 --by alice --reason ...)");
+    out.println("Canary:       ./bellwether deploy -f examples/canary-web.yaml" + temporalFlag
+        + "   (then: ./bellwether report canary-web-2.0.0" + temporalFlag + ")");
     out.println("Operator API: source " + envFileForShell(sandbox)
         + "   (then: curl -H \"Authorization: Bearer $BELLWETHER_DEPLOYER_TOKEN\" $BELLWETHER_API/api/v1/runs)");
     out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));
@@ -123,8 +135,18 @@ final class UpCommand implements Callable<Integer> {
     out.println("  worker actuator    " + s.workerActuatorUrl() + "/health   (PID " + s.workerPid() + ")");
     out.println("  HAProxy frontend   " + s.frontendUrl());
     out.println("  HAProxy admin      " + s.routerRuntimeApi());
+    out.println("  HAProxy exporter   " + s.haproxyExporterUrl());
+    out.println("  Prometheus         " + s.prometheusUrl() + "   (metrics provider " + Sandbox.METRICS
+        + ", scrape every " + s.scrapeIntervalSeconds() + "s; targets in " + s.scrapeTargetsDir() + ")");
+    if (s.backgroundLoad() > 0) {
+      out.println("  background load    " + s.backgroundLoad() + " req/s through the frontend (log "
+          + s.dir().resolve("load.log") + ")");
+    }
     out.println("  backend " + s.backend() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "):");
     s.instances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.startVersion()));
+    List<String> canary = s.canaryBackends();
+    out.println("  canary route " + s.canaryPool() + " on the frontend: live " + canary.get(0) + ", canary instances into "
+        + canary.get(1) + " (" + s.canarySlots() + " slots), map " + s.canaryMapFile());
     out.println("  shop frontend      " + s.shopFrontendUrl() + "   (blue-green pool " + s.pool() + ")");
     List<String> backends = s.poolBackends();
     out.println("  pool " + s.pool() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "): backends "

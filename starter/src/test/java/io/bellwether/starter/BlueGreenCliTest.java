@@ -82,11 +82,12 @@ class BlueGreenCliTest {
 
   @Test
   void anUnknownKindIsExitTwoWithoutTemporal() throws Exception {
-    Path spec = tmp.resolve("canary.yaml");
-    Files.writeString(spec, "kind: CanaryRelease\nservice: web\nversion: 2.0.0\n");
+    Path spec = tmp.resolve("shadow.yaml");
+    Files.writeString(spec, "kind: ShadowRelease\nservice: web\nversion: 2.0.0\n");
     assertEquals(2, cli().execute("deploy", "-f", spec.toString()));
     assertEquals(0, clientsOpened.get());
-    assertTrue(err.toString().contains("kind: must be RollingDeployment or BlueGreenDeployment, got 'CanaryRelease'"),
+    assertTrue(err.toString().contains(
+            "kind: must be RollingDeployment, BlueGreenDeployment or CanaryRelease, got 'ShadowRelease'"),
         err.toString());
   }
 

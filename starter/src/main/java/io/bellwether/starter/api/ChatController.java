@@ -8,6 +8,7 @@ import io.bellwether.client.BellwetherClient;
 import io.bellwether.client.ControlRefusedException;
 import io.bellwether.client.RunNotFoundException;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
@@ -211,7 +212,9 @@ public class ChatController {
     }
     try {
       Object s = client.status(id);
-      GateStatus g = s instanceof RollingStatus r ? r.gate() : s instanceof BlueGreenStatus b ? b.gate() : null;
+      GateStatus g = s instanceof RollingStatus r ? r.gate()
+          : s instanceof BlueGreenStatus b ? b.gate()
+          : s instanceof CanaryStatus c ? c.gate() : null;
       if (g != null && (gate.isEmpty() || gate.equals(g.name()))
           && !"OPEN".equals(g.state()) && !"PENDING".equals(g.state())) {
         return "already decided: gate '" + g.name() + "' of " + id + " is " + g.state();
@@ -239,6 +242,13 @@ public class ChatController {
       return id + ": " + s.service() + " -> " + s.version() + ", " + s.phase() + ", "
           + s.greenTrafficPercent() + "% on green" + (s.paused() ? ", paused" : "") + gate(s.gate())
           + message(s.message());
+    }
+    if (status instanceof CanaryStatus s) {
+      return id + ": " + s.service() + " -> " + s.version() + ", " + s.phase() + ", step "
+          + Math.min(s.stepIndex() + 1, s.stepCount()) + "/" + s.stepCount()
+          + (s.step() == null || s.step().isBlank() ? "" : " (" + s.step() + ")") + ", "
+          + s.canaryWeight() + "% on the canary" + (s.paused() ? ", paused" : "") + gate(s.gate())
+          + message(s.reason());
     }
     return id + ": " + status;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bellwether.client.BellwetherClient;
 import io.bellwether.client.RunNotFoundException;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingStatus;
 import java.io.IOException;
@@ -137,7 +138,8 @@ public final class RunEventStreams implements AutoCloseable {
    */
   static String outcome(RunStates.RunState state, Object status) {
     Phase phase = status instanceof RollingStatus r ? r.phase()
-        : status instanceof BlueGreenStatus b ? b.phase() : null;
+        : status instanceof BlueGreenStatus b ? b.phase()
+        : status instanceof CanaryStatus c ? c.phase() : null;
     if ("COMPLETED".equals(state.status()) && phase != null && phase.isFinal()) {
       return phase.name();
     }

@@ -12,6 +12,8 @@ import io.bellwether.client.RunNotFoundException;
 import io.bellwether.client.RunRef;
 import io.bellwether.client.RunSummary;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
@@ -19,10 +21,12 @@ import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
+import io.bellwether.starter.report.CanaryReport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +55,7 @@ import org.springframework.web.util.UriUtils;
  */
 @RestController
 @RequestMapping(RunsController.PATH)
-@Tag(name = "runs", description = "Start, read, list and steer rolling and blue-green runs")
+@Tag(name = "runs", description = "Start, read, list and steer rolling, blue-green and canary runs")
 public class RunsController {
   public static final String PATH = "/api/v1/runs";
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -82,8 +86,11 @@ public class RunsController {
     this.clock = clock;
   }
 
-  /** The body of a control: why, for the audit trail. */
-  public record ControlBody(String reason) {}
+  /**
+   * The body of a control: why, for the audit trail; {@code full} only for {@code promote} of a
+   * canary (skip the remaining analyses too).
+   */
+  public record ControlBody(String reason, Boolean full) {}
 
   @Operation(summary = "Start a run from a YAML or JSON spec (its kind picks the workflow)")
   @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON_VALUE})
@@ -234,9 +241,11 @@ public class RunsController {
   }
 
   private static String workflowId(String kind, String spec) {
-    return SpecLoader.KIND_BLUE_GREEN.equals(kind)
-        ? WorkflowIds.blueGreen(SpecLoader.blueGreen(spec))
-        : WorkflowIds.rolling(SpecLoader.rolling(spec));
+    return switch (kind) {
+      case SpecLoader.KIND_BLUE_GREEN -> WorkflowIds.blueGreen(SpecLoader.blueGreen(spec));
+      case CanaryReleaseSpec.KIND -> WorkflowIds.canary(SpecLoader.canary(spec));
+      default -> WorkflowIds.rolling(SpecLoader.rolling(spec));
+    };
   }
 
   @Operation(summary = "A run's status query answer; works on closed runs while a worker is up")
@@ -246,13 +255,38 @@ public class RunsController {
     Object status = switch (type) {
       case RollingDeploymentWorkflow.TYPE -> client.rollingStatus(id);
       case BlueGreenDeploymentWorkflow.TYPE -> client.blueGreenStatus(id);
+      case CanaryReleaseWorkflow.TYPE -> client.canaryStatus(id);
       default -> throw new RunNotFoundException(id, null);
     };
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("workflowId", id);
     body.put("type", type);
     body.put("status", status);
+    if (CanaryReleaseWorkflow.TYPE.equals(type)) {
+      body.put("links", Map.of("report", self(id) + "/report"));
+    }
     return body;
+  }
+
+  /**
+   * The canary run's analysis report: one self-contained HTML page (inline SVG charts, inline
+   * style, no script and nothing loaded from elsewhere, which the Content-Security-Policy header
+   * also enforces). Times in UTC. Read-only; a run of another type is a 404 problem.
+   */
+  @Operation(summary = "A canary run's analysis report: one self-contained HTML page with charts")
+  @GetMapping(path = "/{id}/report")
+  public ResponseEntity<String> report(@PathVariable String id) {
+    String type = client.typeOf(id);
+    if (!CanaryReleaseWorkflow.TYPE.equals(type)) {
+      throw new ApiProblemException(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND,
+          Problems.shortReason(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + " runs")));
+    }
+    String html = CanaryReport.html(client.canaryStatus(id), id, ZoneOffset.UTC);
+    return ResponseEntity.ok()
+        .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+        .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .header("X-Content-Type-Options", "nosniff")
+        .body(html);
   }
 
   @Operation(summary = "Runs, newest first, optionally filtered by kind, service and phase")
@@ -282,7 +316,9 @@ public class RunsController {
     }
     Caller caller = Caller.of(auth);
     String reason = body == null || body.reason() == null ? "" : body.reason();
-    OperatorRequest request = new OperatorRequest(caller.user(), reason, attestation(caller.user(), id, action));
+    Boolean full = "promote".equals(action) && body != null && Boolean.TRUE.equals(body.full()) ? Boolean.TRUE : null;
+    OperatorRequest request =
+        new OperatorRequest(caller.user(), reason, attestation(caller.user(), id, action), full);
     return switch (action) {
       case "approve" -> client.approve(id, request);
       case "reject" -> client.reject(id, request);

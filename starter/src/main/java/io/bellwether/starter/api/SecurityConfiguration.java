@@ -85,7 +85,7 @@ class SecurityConfiguration {
           a.requestMatchers(HttpMethod.POST, ChatController.PATH + "/interactions", ChatController.PATH + "/commands")
               .permitAll();
           a.requestMatchers(HttpMethod.GET, RunsController.PATH, RunsController.PATH + "/*",
-              RunsController.PATH + "/*/events").hasAnyRole(roles(Roles.READ));
+              RunsController.PATH + "/*/events", RunsController.PATH + "/*/report").hasAnyRole(roles(Roles.READ));
           a.requestMatchers(HttpMethod.POST, RunsController.PATH).hasAnyRole(roles(Roles.START));
           for (String c : Roles.CONTROLS) {
             a.requestMatchers(HttpMethod.POST, RunsController.PATH + "/*/" + c).hasAnyRole(roles(c));

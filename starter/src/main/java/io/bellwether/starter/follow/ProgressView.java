@@ -1,6 +1,7 @@
 package io.bellwether.starter.follow;
 
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.InstanceStatus;
 import io.bellwether.contracts.rolling.Phase;
@@ -76,6 +77,37 @@ public final class ProgressView {
     }
     if (s.paused() && s.phase() != Phase.PAUSED) {
       b.append("  pause requested");
+    }
+    return b.toString();
+  }
+
+  /**
+   * One line for a canary run: {@code step 2/5 (analysis 2/5)  weight [##--------] 20%
+   * ANALYZING}, then the segment route, an open gate's count and a pause when they apply.
+   */
+  public static String line(CanaryStatus s) {
+    StringBuilder b = new StringBuilder();
+    int shown = Math.min(s.stepIndex() + 1, s.stepCount());
+    b.append("step ").append(shown).append('/').append(s.stepCount());
+    if (s.step() != null && !s.step().isBlank()) {
+      b.append(" (").append(s.step()).append(')');
+    }
+    int pct = Math.max(0, Math.min(100, s.canaryWeight()));
+    b.append("  weight ").append(bar(pct, 100)).append(' ').append(pct).append('%');
+    if (s.phase() != null && s.phase() != Phase.PROGRESSING) {
+      b.append("  ").append(s.phase());
+    }
+    if (s.segment() != null && !s.segment().isEmpty()) {
+      b.append("  segment ").append(io.bellwether.starter.report.CanaryReport.segment(s.segment()));
+    }
+    GateStatus g = s.gate();
+    if (g != null && GATE_OPEN.equals(g.state())) {
+      b.append("  gate ").append(g.name()).append(' ')
+          .append(g.approvals() == null ? 0 : g.approvals().size()).append('/')
+          .append(g.requiredApprovals()).append(" approvals");
+    }
+    if (s.paused() && s.phase() != Phase.PAUSED) {
+      b.append("  paused");
     }
     return b.toString();
   }

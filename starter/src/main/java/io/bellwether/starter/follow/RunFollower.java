@@ -1,12 +1,18 @@
 package io.bellwether.starter.follow;
 
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.AnalysisRecord;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import java.io.PrintWriter;
+import io.bellwether.starter.report.CanaryText;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Prints a run as it goes from successive status answers: each new audit event once, and the
@@ -26,6 +32,9 @@ public final class RunFollower {
   private String gateShown = "";
   private String lastLine = "";
   private boolean lineOpen;
+  // Per analysis (by position in the status): rounds already printed, and whether its end was.
+  private final Map<Integer, Integer> roundsShown = new HashMap<>();
+  private final Map<Integer, String> analysisEndShown = new HashMap<>();
 
   public RunFollower(PrintWriter out, boolean tty, ZoneId zone) {
     this(out, tty, zone, "ID");
@@ -49,15 +58,52 @@ public final class RunFollower {
     show(status.events(), ProgressView.line(status), status.gate());
   }
 
+  /**
+   * The same for a canary run, and each analysis round once as it is measured (metric, canary,
+   * baseline, verdict), then the analysis' end and the judge's verdict.
+   */
+  public synchronized void render(CanaryStatus status) {
+    show(status.events(), ProgressView.line(status), status.gate(), analysisLines(status));
+  }
+
+  private List<String> analysisLines(CanaryStatus status) {
+    List<String> lines = new ArrayList<>();
+    List<AnalysisRecord> analyses = status.analyses() == null ? List.of() : status.analyses();
+    for (int i = 0; i < analyses.size(); i++) {
+      AnalysisRecord a = analyses.get(i);
+      int shown = roundsShown.getOrDefault(i, 0);
+      for (int r = shown; r < a.measurements().size(); r++) {
+        lines.add("  " + CanaryText.round(i, a, a.measurements().get(r)));
+      }
+      roundsShown.put(i, Math.max(shown, a.measurements().size()));
+      if (!AnalysisRecord.RUNNING.equals(a.state()) && !a.state().equals(analysisEndShown.get(i))) {
+        analysisEndShown.put(i, a.state());
+        if (a.judgement() != null) {
+          for (var m : a.judgement().metrics()) {
+            lines.add("  " + CanaryText.judged(i, m));
+          }
+          lines.add("  " + CanaryText.verdict(i, a.judgement()));
+        }
+        lines.add("  " + CanaryText.summary(i, a));
+      }
+    }
+    return lines;
+  }
+
   private void show(List<RunEvent> eventsOrNull, String line, GateStatus gate) {
+    show(eventsOrNull, line, gate, List.of());
+  }
+
+  private void show(List<RunEvent> eventsOrNull, String line, GateStatus gate, List<String> extra) {
     List<RunEvent> events = eventsOrNull == null ? List.of() : eventsOrNull;
-    boolean newEvents = events.size() > eventsShown;
+    boolean newEvents = events.size() > eventsShown || !extra.isEmpty();
     if (tty) {
       if (newEvents) {
         out.print(CLEAR_LINE);
         for (int i = eventsShown; i < events.size(); i++) {
           out.println(ProgressView.event(events.get(i), zone));
         }
+        extra.forEach(out::println);
         lineOpen = false;
       }
       if (newEvents || !line.equals(lastLine) || !lineOpen) {
@@ -68,6 +114,7 @@ public final class RunFollower {
       for (int i = eventsShown; i < events.size(); i++) {
         out.println(ProgressView.event(events.get(i), zone));
       }
+      extra.forEach(out::println);
       if (!line.equals(lastLine)) {
         out.println(line);
       }

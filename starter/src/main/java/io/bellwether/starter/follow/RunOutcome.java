@@ -1,6 +1,7 @@
 package io.bellwether.starter.follow;
 
 import io.bellwether.contracts.bluegreen.BlueGreenResult;
+import io.bellwether.contracts.canary.CanaryResult;
 import io.bellwether.contracts.rolling.RollingResult;
 import java.time.Duration;
 
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param result a rolling run's result; null when it did not return one or is not rolling
  * @param elapsed from when following began to the end
  * @param blueGreen a blue-green run's result; null otherwise
+ * @param canary a canary run's result; null otherwise
  */
 public record RunOutcome(
     String workflowId,
@@ -21,7 +23,8 @@ public record RunOutcome(
     String message,
     RollingResult result,
     Duration elapsed,
-    BlueGreenResult blueGreen) {
+    BlueGreenResult blueGreen,
+    CanaryResult canary) {
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String ROLLED_BACK = "ROLLED_BACK";
   public static final String FAILED = "FAILED";
@@ -29,10 +32,21 @@ public record RunOutcome(
   public static final String CANCELED = "CANCELED";
   public static final String ABORTED = "ABORTED";
 
+  /** A rolling or blue-green run's outcome. */
+  public RunOutcome(
+      String workflowId,
+      String outcome,
+      String message,
+      RollingResult result,
+      Duration elapsed,
+      BlueGreenResult blueGreen) {
+    this(workflowId, outcome, message, result, elapsed, blueGreen, null);
+  }
+
   /** A rolling run's outcome, or one without a result. */
   public RunOutcome(
       String workflowId, String outcome, String message, RollingResult result, Duration elapsed) {
-    this(workflowId, outcome, message, result, elapsed, null);
+    this(workflowId, outcome, message, result, elapsed, null, null);
   }
 
   /** The CLI's exit code: 0 succeeded, 2 the worker rejected the spec, 1 anything else. */

@@ -4,6 +4,9 @@ import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenResult;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.canary.CanaryResult;
+import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingResult;
@@ -26,8 +29,8 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Follows a run live through its {@code status} query until it ends: RollingDeployment and
- * BlueGreenDeployment alike.
+ * Follows a run live through its {@code status} query until it ends: RollingDeployment,
+ * BlueGreenDeployment and CanaryRelease alike.
  */
 public final class RunWatcher {
   /** How often the status query is asked. */
@@ -69,11 +72,30 @@ public final class RunWatcher {
         follower);
   }
 
-  /** Follows a run of either type, asking the server which one it is. */
+  /**
+   * {@link #follow} for a CanaryRelease run: steps, weight and each analysis round as they come;
+   * the outcome carries the {@link CanaryResult} (reason, analyses, first traffic and stable-only
+   * times).
+   */
+  public RunOutcome followCanary(String workflowId, RunFollower follower) {
+    return watch(
+        workflowId,
+        CanaryReleaseWorkflow.TYPE,
+        CanaryStatus.class,
+        follower::render,
+        CanaryResult.class,
+        (r, elapsed) ->
+            new RunOutcome(workflowId, phaseName(r.outcome()), r.reason(), null, elapsed, null, r),
+        follower);
+  }
+
+  /** Follows a run of any type, asking the server which one it is. */
   public RunOutcome followAny(String workflowId, RunFollower follower) {
-    return BlueGreenDeploymentWorkflow.TYPE.equals(typeOf(client, workflowId))
-        ? followBlueGreen(workflowId, follower)
-        : follow(workflowId, follower);
+    String type = typeOf(client, workflowId);
+    if (BlueGreenDeploymentWorkflow.TYPE.equals(type)) {
+      return followBlueGreen(workflowId, follower);
+    }
+    return CanaryReleaseWorkflow.TYPE.equals(type) ? followCanary(workflowId, follower) : follow(workflowId, follower);
   }
 
   /**

@@ -30,6 +30,7 @@ import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.spec.Violation;
+import io.bellwether.starter.report.CanaryFixtures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
@@ -435,6 +436,117 @@ class ApiHttpTest {
     List<String> events = r.body().lines().filter(l -> l.startsWith("event:")).toList();
     assertEquals(List.of("event:status", "event:status", "event:end"), events);
     assertTrue(r.body().contains("\"outcome\":\"SUCCEEDED\""), r.body());
+  }
+
+  // --- canary runs and their report ---
+
+  static final String CANARY = "canary-web-2.4.0";
+
+  @Test
+  void viewerGetsTheCanaryReportAsOneSelfContainedPage() throws Exception {
+    when(client.typeOf(CANARY)).thenReturn("CanaryRelease");
+    when(client.canaryStatus(CANARY)).thenReturn(CanaryFixtures.rolledBack());
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + CANARY + "/report", VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("text/html;charset=UTF-8", r.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
+    String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+    assertTrue(csp.contains("default-src 'none'"), csp);
+    assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
+    String page = r.body();
+    assertTrue(page.startsWith("<!DOCTYPE html>"), page);
+    assertTrue(page.contains("<title>Canary report: web 2.4.0 (" + CANARY + ")</title>"), page);
+    assertTrue(page.contains(">ROLLED_BACK<"), page);
+    assertEquals(4, page.split("<svg class=\"chart rounds\"", -1).length - 1, "one chart per metric per analysis");
+    assertFalse(page.contains("<script") || page.contains("http://") || page.contains("https://"), page);
+  }
+
+  @Test
+  void theReportNeedsATokenAndACanaryRun() throws Exception {
+    assertEquals(401, api.get("/api/v1/runs/" + CANARY + "/report", null).statusCode());
+    verifyNoInteractions(client);
+
+    when(client.typeOf(RUN)).thenReturn(RollingDeploymentWorkflow.TYPE);
+    HttpResponse<String> rolling = api.get("/api/v1/runs/" + RUN + "/report", VIEWER);
+    assertEquals(404, rolling.statusCode(), rolling.body());
+    assertEquals("urn:bellwether:problem:not-found", ApiTestSupport.json(rolling).path("type").asText());
+    assertTrue(ApiTestSupport.json(rolling).path("detail").asText().contains("CanaryRelease"), rolling.body());
+    verify(client, never()).canaryStatus(anyString());
+
+    when(client.typeOf("canary-gone-1.0.0")).thenThrow(new RunNotFoundException("canary-gone-1.0.0", null));
+    HttpResponse<String> gone = api.get("/api/v1/runs/canary-gone-1.0.0/report", VIEWER);
+    assertEquals(404, gone.statusCode(), gone.body());
+    assertEquals("urn:bellwether:problem:not-found", ApiTestSupport.json(gone).path("type").asText());
+  }
+
+  @Test
+  void aCanaryStatusLinksItsReport() throws Exception {
+    when(client.typeOf(CANARY)).thenReturn("CanaryRelease");
+    when(client.canaryStatus(CANARY)).thenReturn(CanaryFixtures.rolledBack());
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + CANARY, VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals("CanaryRelease", body.path("type").asText());
+    assertEquals("ROLLED_BACK", body.path("status").path("phase").asText());
+    assertEquals("latency-p99", body.path("status").path("analyses").get(1).path("judgement").path("metrics").get(0)
+        .path("metric").asText());
+    assertEquals("/api/v1/runs/" + CANARY + "/report", body.path("links").path("report").asText());
+  }
+
+  @Test
+  void promoteCarriesFullAndOtherControlsNever() throws Exception {
+    ControlResponse ok = new ControlResponse("promote", Phase.PROMOTING, false, "promote --full by dave");
+    when(client.promote(eq(CANARY), any())).thenReturn(ok);
+    when(client.resume(eq(CANARY), any())).thenReturn(new ControlResponse("resume", Phase.PROGRESSING, false, ""));
+
+    HttpResponse<String> full = api.post("/api/v1/runs/" + CANARY + "/promote", DEPLOYER, "application/json",
+        "{\"reason\":\"enough data\",\"full\":true}", Map.of());
+    HttpResponse<String> plain = api.post("/api/v1/runs/" + CANARY + "/promote", DEPLOYER, "application/json",
+        "{\"reason\":\"next\"}", Map.of());
+    HttpResponse<String> resume = api.post("/api/v1/runs/" + CANARY + "/resume", DEPLOYER, "application/json",
+        "{\"reason\":\"go\",\"full\":true}", Map.of());
+
+    assertEquals(200, full.statusCode(), full.body());
+    assertEquals(200, plain.statusCode(), plain.body());
+    assertEquals(200, resume.statusCode(), resume.body());
+    ArgumentCaptor<OperatorRequest> sent = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client, times(2)).promote(eq(CANARY), sent.capture());
+    assertTrue(sent.getAllValues().get(0).fullOrDefault());
+    assertEquals("dave", sent.getAllValues().get(0).by());
+    assertFalse(sent.getAllValues().get(1).fullOrDefault());
+    ArgumentCaptor<OperatorRequest> resumed = ArgumentCaptor.forClass(OperatorRequest.class);
+    verify(client).resume(eq(CANARY), resumed.capture());
+    assertFalse(resumed.getValue().fullOrDefault());
+  }
+
+  @Test
+  void aCanarySpecStartsUnderItsCanaryId() throws Exception {
+    String body = String.join("\n",
+        "kind: CanaryRelease",
+        "service: web",
+        "version: 2.4.0",
+        "target: {router: edge, backend: web, pool: web, deployer: demo, healthCheck: http, metrics: prom}",
+        "healthCheck: {path: /health, successThreshold: 2, period: 500ms, timeout: 30s}",
+        "steps: [{setWeight: 20}, {pause: {duration: 10s}}]",
+        "");
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.memo(eq(CANARY), anyString())).thenReturn(java.util.Optional.empty());
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef(CANARY, "run-c", "CanaryRelease"));
+
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "application/yaml", body,
+        Map.of("Idempotency-Key", "k-canary-1"));
+
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("CanaryRelease", ApiTestSupport.json(r).path("type").asText());
+    assertEquals("/api/v1/runs/" + CANARY, r.headers().firstValue("Location").orElse(""));
+    // The retry check looked for the run under the id the canary spec gives.
+    verify(client).memo(CANARY, BellwetherClient.MEMO_IDEMPOTENCY);
+    ArgumentCaptor<String> started = ArgumentCaptor.forClass(String.class);
+    verify(client).start(started.capture(), anyMap());
+    assertEquals("dave", ApiTestSupport.JSON.readTree(started.getValue()).path("requestedBy").asText());
   }
 
   // --- chat ---

@@ -108,6 +108,20 @@ class SandboxTest {
   }
 
   @Test
+  void backgroundLoadAndScrapeIntervalAreBoundedAndKeptByEveryWither() {
+    SandboxOptions d = SandboxOptions.defaults();
+    assertEquals(0, d.backgroundLoad(), "no background load unless asked");
+    assertEquals(1, d.scrapeIntervalSeconds());
+    SandboxOptions o = d.withBackgroundLoad(20).withScrapeIntervalSeconds(2).withApi(true).withInstances(3);
+    assertEquals(20, o.backgroundLoad());
+    assertEquals(2, o.scrapeIntervalSeconds());
+    assertThrows(IllegalArgumentException.class, () -> d.withBackgroundLoad(-1));
+    assertThrows(IllegalArgumentException.class, () -> d.withBackgroundLoad(1001));
+    assertThrows(IllegalArgumentException.class, () -> d.withScrapeIntervalSeconds(0));
+    assertThrows(IllegalArgumentException.class, () -> d.withScrapeIntervalSeconds(61));
+  }
+
+  @Test
   void yamlQuotingKeepsPlaceholdersAndPathsAsOneScalar() {
     assertEquals("\"{port}\"", Sandbox.q("{port}"));
     assertEquals("\"/a b/c\\\"d\"", Sandbox.q("/a b/c\"d"));
