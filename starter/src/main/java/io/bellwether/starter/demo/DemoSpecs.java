@@ -1,26 +1,119 @@
 package io.bellwether.starter.demo;
 
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
+import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.starter.sandbox.Sandbox;
 
 /** The demo's runs, written as a user would write them and loaded through SpecLoader. */
 public final class DemoSpecs {
+  /** The rolling upgrade's version: 1.0.0 -> 1.1.0. */
+  public static final String ROLLING_VERSION = "1.1.0";
+  /** The blue-green release's and the promoted canary's version. */
   public static final String GOOD_VERSION = "2.0.0";
   /** In the demo-app catalog, 3.0.0 never passes its health check. */
   public static final String BAD_VERSION = "3.0.0";
+  /** In the demo-app catalog, about 5% of 2.3.0's requests answer 500. */
+  public static final String ERROR_CANARY_VERSION = "2.3.0";
+  /** The error canary's error rate, as the catalog describes it: the floor of its blast radius. */
+  public static final double ERROR_CANARY_ERROR_RATE = 0.05;
+  /** The canaries' first weight. */
+  public static final int CANARY_FIRST_WEIGHT = 20;
+
+  /** The share of 5xx answers among the side's requests; no 5xx series at all is 0, not "no data". */
+  public static final String ERROR_RATIO_QUERY =
+      "(sum(rate(http_server_requests_total{bellwether_instance=~\"{{instances}}\",status=~\"5..\"}[5s]))"
+          + " or vector(0)) / sum(rate(http_server_requests_total{bellwether_instance=~\"{{instances}}\"}[5s]))";
+
+  /** The side's p99 latency in seconds, from the demo-app's own histogram. */
+  public static final String LATENCY_P99_QUERY =
+      "histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket"
+          + "{bellwether_instance=~\"{{instances}}\"}[5s])))";
 
   private DemoSpecs() {}
 
-  /** 1.0.0 -> 2.0.0, one instance at a time. */
+  /** 1.0.0 -> 1.1.0, one instance at a time. */
   public static RollingDeploymentSpec good() {
-    return SpecLoader.rolling(yaml(GOOD_VERSION, "30s"));
+    return SpecLoader.rolling(yaml(ROLLING_VERSION, "30s"));
   }
 
-  /** 2.0.0 -> 3.0.0, which fails its health check within 6 s and must roll back. */
+  /** 1.1.0 -> 3.0.0, which fails its health check within 6 s and must roll back. */
   public static RollingDeploymentSpec bad() {
     return SpecLoader.rolling(yaml(BAD_VERSION, "6s"));
+  }
+
+  /**
+   * A canary of the good 2.0.0: 20% and an analysis (error ratio and p99 latency against
+   * thresholds, then the judge against the stable instances), 50% and another, then promoted to
+   * every instance by a rolling upgrade.
+   */
+  public static CanaryReleaseSpec canaryGood() {
+    return SpecLoader.canary(canaryYaml(GOOD_VERSION));
+  }
+
+  /** The same canary of 2.3.0, whose 5% errors fail the first analysis: rolled back on its own. */
+  public static CanaryReleaseSpec canaryBad() {
+    return SpecLoader.canary(canaryYaml(ERROR_CANARY_VERSION));
+  }
+
+  static String canaryYaml(String version) {
+    return String.join(
+        "\n",
+        "kind: CanaryRelease",
+        "service: web",
+        "version: " + version,
+        "requestedBy: bellwether-demo",
+        "target:",
+        "  router: " + Sandbox.ROUTER,
+        "  backend: " + Sandbox.BACKEND,
+        "  pool: " + Sandbox.CANARY_POOL,
+        "  deployer: " + Sandbox.DEPLOYER,
+        "  healthCheck: " + Sandbox.HEALTH_CHECK,
+        "  metrics: " + Sandbox.METRICS,
+        "replicas: 1",
+        "healthCheck:",
+        "  path: /health",
+        "  successThreshold: 2",
+        "  period: 300ms",
+        "  timeout: 30s",
+        "steps:",
+        "  - setWeight: " + CANARY_FIRST_WEIGHT,
+        // A new instance's first requests are slow (a fresh JVM), and Prometheus needs a few
+        // seconds to find it: measure once the 5 s windows no longer hold that start.
+        analysisYaml("7s", 4),
+        "  - setWeight: 50",
+        analysisYaml("2s", 3),
+        "rollout:",
+        "  maxUnavailable: 1",
+        "  bakeTime: 1s",
+        "drainTimeout: 10s",
+        "smokeCheck:",
+        "  path: /version",
+        "  expectBodyContains: \"${version}\"",
+        "");
+  }
+
+  private static String analysisYaml(String initialDelay, int count) {
+    return String.join(
+        "\n",
+        "  - analysis:",
+        "      interval: 2s",
+        "      count: " + count,
+        "      initialDelay: " + initialDelay,
+        "      consecutiveErrorLimit: 3",
+        "      metrics:",
+        "        - name: error-ratio",
+        "          query: '" + ERROR_RATIO_QUERY + "'",
+        "          thresholdRange: {max: 0.02}",
+        "          critical: true",
+        "          absoluteTolerance: 0.01",
+        "        - name: latency-p99",
+        "          query: '" + LATENCY_P99_QUERY + "'",
+        "          thresholdRange: {max: 0.25}",
+        "          critical: true",
+        "          absoluteTolerance: 0.05",
+        "      judge: {minSamples: 5, step: 1s}");
   }
 
   /** Who asks for the blue-green run; four-eyes keeps them from approving it. */

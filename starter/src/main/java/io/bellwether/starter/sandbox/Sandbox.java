@@ -8,6 +8,8 @@ import io.bellwether.activities.deploy.ProcessDeployer;
 import io.bellwether.activities.haproxy.HaproxyLauncher;
 import io.bellwether.activities.haproxy.HaproxyPoolSwitch;
 import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
+import io.bellwether.activities.metrics.PrometheusLauncher;
+import io.bellwether.activities.metrics.ScrapeTargets;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.contracts.activities.DeployResult;
 import io.bellwether.contracts.activities.ProvisionResult;
@@ -42,8 +44,11 @@ import java.util.concurrent.Future;
 
 /**
  * A local Bellwether world: a Temporal server, demo-app instances behind HAProxy (backend {@value
- * #BACKEND} for rolling runs, and the blue-green pool {@value #POOL} on its own frontend), and a
- * worker configured to drive them, with an approver group and a per-sandbox identity key, and the
+ * #BACKEND} for rolling runs, routed on the main frontend as the canary route {@value
+ * #CANARY_POOL} with the slot backend {@code web_canary} for canary instances, and the blue-green
+ * pool {@value #POOL} on its own frontend), Prometheus scraping every instance and HAProxy every
+ * second (metrics provider {@value #METRICS}), optionally a background load, and a worker
+ * configured to drive them, with an approver group and a per-sandbox identity key, and the
  * operator API ({@code bellwether serve}) with a generated bearer token per sandbox user and a
  * chat signing secret. Every process is detached and recorded in {@code sandbox.json}, so the
  * sandbox outlives the process that made it and a later one can {@link #load} it and take it
@@ -57,6 +62,16 @@ public final class Sandbox implements AutoCloseable {
   public static final String DEPLOYER = "demo";
   public static final String HEALTH_CHECK = "http";
   public static final String STATE_FILE = "sandbox.json";
+
+  /** The metrics provider the worker configuration names: the sandbox's Prometheus. */
+  public static final String METRICS = "prom";
+  /**
+   * The canary route: a pool named like the backend, live {@value #BACKEND}, candidate {@code
+   * web_canary} ({@value #CANARY_SLOTS} slots), on the main frontend.
+   */
+  public static final String CANARY_POOL = BACKEND;
+
+  public static final int CANARY_SLOTS = 4;
 
   /** The blue-green pool: service {@value #POOL_SERVICE} on its own HAProxy frontend. */
   public static final String POOL = "shop";
@@ -123,6 +138,8 @@ public final class Sandbox implements AutoCloseable {
   private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration API_START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration INSTANCE_START_TIMEOUT = Duration.ofSeconds(60);
+  // Prometheus hands new targets to its scrapers at most every 5 s; the first scrape follows.
+  private static final Duration SCRAPE_TARGETS_TIMEOUT = Duration.ofSeconds(45);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -130,6 +147,8 @@ public final class Sandbox implements AutoCloseable {
   private final SandboxState state;
   // Set only in the process that started HAProxy: closing the launcher also reaps its child.
   private HaproxyLauncher haproxy;
+  // Set in the process that started (or restarted) Prometheus, for the same reason.
+  private PrometheusLauncher prometheus;
   private boolean down;
 
   private Sandbox(Path dir, SandboxState state) {
@@ -191,13 +210,23 @@ public final class Sandbox implements AutoCloseable {
     s.poolService = POOL_SERVICE;
     s.poolSlots = POOL_SLOTS;
     s.poolVersion = options.version();
+    s.canaryPool = CANARY_POOL;
+    s.canarySlots = CANARY_SLOTS;
+    s.prometheusDir = dir.resolve("prometheus").toString();
+    s.scrapeTargetsDir = dir.resolve("prometheus").resolve("targets").toString();
+    s.scrapeIntervalSeconds = options.scrapeIntervalSeconds();
+    s.backgroundLoad = options.backgroundLoad();
     Sandbox sandbox = new Sandbox(dir, s);
     try {
       sandbox.save();
       sandbox.startTemporal();
       sandbox.createIdentityKey();
+      // A fresh Prometheus: no series or target files of an earlier sandbox in this directory.
+      deleteTree(Path.of(s.prometheusDir));
+      Files.createDirectories(Path.of(s.scrapeTargetsDir));
       sandbox.startInstances(options.instances(), options.version());
       sandbox.startHaproxy();
+      sandbox.launchPrometheus();
       sandbox.fillBlueSlots();
       sandbox.writeNotifierSecret(options.notifierUrl());
       sandbox.writeWorkerConfig();
@@ -208,6 +237,11 @@ public final class Sandbox implements AutoCloseable {
       sandbox.startWorker();
       if (api != null) {
         sandbox.awaitApiUp(api);
+      }
+      // Scrapes begin while the JVMs start; by now they have usually caught up.
+      sandbox.awaitScrapeTargets();
+      if (options.backgroundLoad() > 0) {
+        sandbox.startBackgroundLoad();
       }
       return sandbox;
     } catch (IOException | RuntimeException e) {
@@ -236,6 +270,8 @@ public final class Sandbox implements AutoCloseable {
         || Processes.alive(state.haproxyPid, state.haproxyStartMillis)
         || Processes.alive(state.workerPid, state.workerStartMillis)
         || Processes.alive(state.apiPid, state.apiStartMillis)
+        || Processes.alive(state.prometheusPid, state.prometheusStartMillis)
+        || Processes.alive(state.loadPid, state.loadStartMillis)
         || instancesRunning();
   }
 
@@ -273,12 +309,17 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     List<String> problems = new ArrayList<>();
+    attempt(problems, "background load", () -> Processes.stop(state.loadPid, state.loadStartMillis, STOP_GRACE));
     attempt(problems, "api", () -> Processes.stop(state.apiPid, state.apiStartMillis, STOP_GRACE));
     if (haproxy != null) {
       attempt(problems, "haproxy", haproxy::close);
     }
     attempt(problems, "haproxy", () -> Processes.stop(state.haproxyPid, state.haproxyStartMillis, STOP_GRACE));
     attempt(problems, "worker", () -> Processes.stop(state.workerPid, state.workerStartMillis, STOP_GRACE));
+    if (prometheus != null) {
+      attempt(problems, "prometheus", prometheus::close);
+    }
+    attempt(problems, "prometheus", () -> Processes.stop(state.prometheusPid, state.prometheusStartMillis, STOP_GRACE));
     if (state.instancesDir != null && Files.isDirectory(Path.of(state.instancesDir))) {
       attempt(problems, "instances", () -> ProcessDeployer.stopAll(Path.of(state.instancesDir)));
     }
@@ -455,6 +496,86 @@ public final class Sandbox implements AutoCloseable {
   /** The version blue was provisioned at. */
   public String poolVersion() {
     return state.poolVersion;
+  }
+
+  /** The canary route's pool name in the router configuration: {@value #CANARY_POOL}. */
+  public String canaryPool() {
+    return state.canaryPool;
+  }
+
+  /** The canary route's backends: live {@code web}, then the canary slots {@code web_canary}. */
+  public List<String> canaryBackends() {
+    return List.copyOf(state.canaryBackends);
+  }
+
+  /** The map file the main frontend routes by: live, candidate, candidate_pct, preview. */
+  public Path canaryMapFile() {
+    return Path.of(state.canaryMapFile);
+  }
+
+  /** Slots of the canary backend. */
+  public int canarySlots() {
+    return state.canarySlots;
+  }
+
+  /** Prometheus' HTTP API base, {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  public URI prometheusUrl() {
+    return URI.create(state.prometheusUrl);
+  }
+
+  /** Where the deployer writes a Prometheus target file per instance ({@code <instance>.json}). */
+  public Path scrapeTargetsDir() {
+    return Path.of(state.scrapeTargetsDir);
+  }
+
+  /** Prometheus' scrape and evaluation interval, in seconds. */
+  public int scrapeIntervalSeconds() {
+    return state.scrapeIntervalSeconds;
+  }
+
+  /** PID of Prometheus as last started; 0 while stopped. */
+  public long prometheusPid() {
+    return state.prometheusPid;
+  }
+
+  /** HAProxy's Prometheus exporter, {@code http://127.0.0.1:<port>/metrics}. */
+  public URI haproxyExporterUrl() {
+    return URI.create("http://127.0.0.1:" + state.haproxyExporterPort + "/metrics");
+  }
+
+  /** Requests per second of the background load; 0 when there is none. */
+  public int backgroundLoad() {
+    return state.backgroundLoad;
+  }
+
+  /**
+   * Stops Prometheus, as an outage would, keeping its data; analyses then get no data. Returns once
+   * it is gone. Idempotent.
+   */
+  public synchronized void stopPrometheus() throws IOException {
+    if (prometheus != null) {
+      prometheus.stop();
+    }
+    Processes.stop(state.prometheusPid, state.prometheusStartMillis, STOP_GRACE);
+    state.prometheusPid = 0;
+    state.prometheusStartMillis = 0;
+    save();
+  }
+
+  /**
+   * Starts Prometheus again on the same port, configuration and data, and returns once it answers
+   * queries (scrapes resume a few seconds later). Does nothing while it runs.
+   */
+  public synchronized void startPrometheus() throws IOException {
+    if (Processes.alive(state.prometheusPid, state.prometheusStartMillis)) {
+      return;
+    }
+    if (prometheus != null) {
+      prometheus.restart();
+    } else {
+      prometheus = PrometheusLauncher.start(Path.of(state.prometheusDir), state.prometheusPort, prometheusOptions());
+    }
+    recordPrometheus();
   }
 
   /**
@@ -643,7 +764,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private DeployerConfig deployerConfig() {
-    return new DeployerConfig("process", demoCommand(), null, state.instancesDir, INSTANCE_START_TIMEOUT);
+    return new DeployerConfig(
+        "process", demoCommand(), null, state.instancesDir, INSTANCE_START_TIMEOUT, null, null, state.scrapeTargetsDir);
   }
 
   private List<String> demoCommand() {
@@ -734,7 +856,16 @@ public final class Sandbox implements AutoCloseable {
     do {
       shopPort = HaproxyLauncher.freePort();
     } while (shopPort == port);
-    HaproxyLauncher.Options options = HaproxyLauncher.Options.defaults().withPool(state.pool, shopPort, state.poolSlots);
+    int exporterPort;
+    do {
+      exporterPort = HaproxyLauncher.freePort();
+    } while (exporterPort == port || exporterPort == shopPort);
+    state.haproxyExporterPort = exporterPort;
+    HaproxyLauncher.Options options =
+        HaproxyLauncher.Options.defaults()
+            .withPool(state.pool, shopPort, state.poolSlots)
+            .withCanaryRoute(BACKEND, state.canarySlots)
+            .withPrometheusExporter(exporterPort);
     haproxy = HaproxyLauncher.start(haproxyDir, port, BACKEND, new LinkedHashMap<>(state.instances), options);
     state.frontendPort = haproxy.frontendPort();
     state.frontendUrl = "http://127.0.0.1:" + haproxy.frontendPort() + "/";
@@ -743,11 +874,102 @@ public final class Sandbox implements AutoCloseable {
     state.poolBackends = new ArrayList<>(haproxy.poolBackends(state.pool));
     state.poolMapFile = haproxy.poolMapFile(state.pool).toString();
     state.poolStateFile = haproxy.serverStateFile().toString();
+    state.canaryBackends = new ArrayList<>(haproxy.poolBackends(state.canaryPool));
+    state.canaryMapFile = haproxy.poolMapFile(state.canaryPool).toString();
     state.haproxyConfig = haproxy.configFile().toString();
     state.adminSocket = haproxy.socket().toString();
     state.runtimeApi = haproxy.runtimeApi();
     state.haproxyPid = haproxy.pid();
     state.haproxyStartMillis = ProcessHandle.of(haproxy.pid()).map(Processes::startMillis).orElse(0L);
+    save();
+  }
+
+  private PrometheusLauncher.Options prometheusOptions() {
+    return PrometheusLauncher.Options.defaults()
+        .withScrapeInterval(Duration.ofSeconds(state.scrapeIntervalSeconds))
+        .withHaproxyExporter(state.haproxyExporterPort);
+  }
+
+  /** Starts Prometheus on a free port; returns once it answers queries. */
+  private void launchPrometheus() throws IOException {
+    state.prometheusPort =
+        freePortOtherThan(state.temporalPort, state.frontendPort, state.shopFrontendPort, state.haproxyExporterPort);
+    state.prometheusUrl = "http://127.0.0.1:" + state.prometheusPort;
+    state.prometheusLog = Path.of(state.prometheusDir).resolve("prometheus.log").toString();
+    save();
+    prometheus = PrometheusLauncher.start(Path.of(state.prometheusDir), state.prometheusPort, prometheusOptions());
+    recordPrometheus();
+  }
+
+  /**
+   * Stops Prometheus and starts it again scraping every {@code scrapeIntervalSeconds} (the bench
+   * compares intervals), same port and data; returns once every target is scraped again.
+   */
+  public synchronized void restartPrometheus(int scrapeIntervalSeconds) throws IOException {
+    if (scrapeIntervalSeconds < 1 || scrapeIntervalSeconds > 60) {
+      throw new IllegalArgumentException("scrape interval must be 1 to 60 seconds, got " + scrapeIntervalSeconds);
+    }
+    stopPrometheus();
+    state.scrapeIntervalSeconds = scrapeIntervalSeconds;
+    save();
+    prometheus = PrometheusLauncher.start(Path.of(state.prometheusDir), state.prometheusPort, prometheusOptions());
+    recordPrometheus();
+    awaitTargetsUp();
+  }
+
+  /** Waits until every target file's instance and HAProxy's exporter have been scraped. */
+  private void awaitTargetsUp() throws IOException {
+    long files;
+    try (var list = Files.list(scrapeTargetsDir())) {
+      files = list.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+    }
+    try {
+      prometheus.awaitTargetsUp((int) files + 1, SCRAPE_TARGETS_TIMEOUT);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; " + state.prometheusLog + ":\n" + prometheus.logTail(), e);
+    }
+  }
+
+  private void recordPrometheus() throws IOException {
+    state.prometheusPid = prometheus.pid();
+    state.prometheusStartMillis = ProcessHandle.of(prometheus.pid()).map(Processes::startMillis).orElse(0L);
+    save();
+  }
+
+  /**
+   * Waits until Prometheus has scraped every instance the sandbox started and HAProxy's exporter,
+   * so that the first analysis of a run finds data.
+   */
+  private void awaitScrapeTargets() throws IOException {
+    // The deployer wrote them already; written again (idempotent) so a sandbox never depends on it.
+    for (Map.Entry<String, String> e : state.instances.entrySet()) {
+      ScrapeTargets.write(scrapeTargetsDir(), e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : state.poolInstances.entrySet()) {
+      ScrapeTargets.write(scrapeTargetsDir(), e.getKey(), e.getValue());
+    }
+    awaitTargetsUp();
+  }
+
+  /** Starts the detached background load through the main frontend. */
+  private void startBackgroundLoad() throws IOException {
+    Path log = dir.resolve("load.log");
+    state.loadLog = log.toString();
+    // The CLI jar is a Spring Boot jar: its PropertiesLauncher runs any main class inside it.
+    List<String> argv =
+        List.of(
+            Processes.javaBin(),
+            "-XX:+UseSerialGC",
+            "-Xmx64m",
+            "-Dloader.main=" + BackgroundLoad.class.getName(),
+            "-cp",
+            state.apiJar,
+            "org.springframework.boot.loader.launch.PropertiesLauncher",
+            state.frontendUrl,
+            Integer.toString(state.backgroundLoad));
+    ProcessHandle h = Processes.startDetached(argv, log);
+    state.loadPid = h.pid();
+    state.loadStartMillis = Processes.startMillis(h);
     save();
   }
 
@@ -836,6 +1058,17 @@ public final class Sandbox implements AutoCloseable {
     y.append("          backends: [").append(String.join(", ", state.poolBackends.stream().map(Sandbox::q).toList())).append("]\n");
     y.append("          map-file: ").append(q(state.poolMapFile)).append('\n');
     y.append("          state-file: ").append(q(state.poolStateFile)).append('\n');
+    y.append("        # The canary route on the main frontend: the backend ").append(BACKEND)
+        .append(" is live, canary instances go into ").append(state.canaryBackends.get(1)).append(".\n");
+    y.append("        ").append(state.canaryPool).append(":\n");
+    y.append("          backends: [").append(String.join(", ", state.canaryBackends.stream().map(Sandbox::q).toList())).append("]\n");
+    y.append("          map-file: ").append(q(state.canaryMapFile)).append('\n');
+    y.append("          state-file: ").append(q(state.poolStateFile)).append('\n');
+    y.append("  metrics:\n");
+    y.append("    ").append(METRICS).append(":\n");
+    y.append("      type: prometheus\n");
+    y.append("      url: ").append(q(state.prometheusUrl)).append('\n');
+    y.append("      timeout: 5s\n");
     y.append("  deployers:\n");
     y.append("    ").append(DEPLOYER).append(":\n");
     y.append("      type: process\n");
@@ -844,6 +1077,8 @@ public final class Sandbox implements AutoCloseable {
       y.append("        - ").append(q(arg)).append('\n');
     }
     y.append("      work-dir: ").append(q(state.instancesDir)).append('\n');
+    y.append("      # A Prometheus target file per instance, so every instance a run starts is scraped.\n");
+    y.append("      scrape-targets-dir: ").append(q(state.scrapeTargetsDir)).append('\n');
     y.append("  health-checks:\n");
     y.append("    ").append(HEALTH_CHECK).append(":\n");
     y.append("      type: http\n");
@@ -886,7 +1121,14 @@ public final class Sandbox implements AutoCloseable {
    * Then starts {@code bellwether serve} without waiting for it.
    */
   private ProcessHandle launchApi() throws IOException {
-    state.apiPort = freePortOtherThan(state.workerPort, state.frontendPort, state.shopFrontendPort, state.temporalPort);
+    state.apiPort =
+        freePortOtherThan(
+            state.workerPort,
+            state.frontendPort,
+            state.shopFrontendPort,
+            state.temporalPort,
+            state.prometheusPort,
+            state.haproxyExporterPort);
     state.apiUrl = "http://127.0.0.1:" + state.apiPort;
     Path secrets = dir.resolve(API_SECRETS_DIR);
     deleteTree(secrets);

@@ -63,6 +63,36 @@ public final class SandboxState {
   public Map<String, String> poolInstances = new LinkedHashMap<>();
   public String poolVersion;
 
+  /**
+   * The canary route on the main frontend: pool {@code web} routing between the backend {@code web}
+   * (live) and the slot backend {@code web_canary} (candidate) by its map file.
+   */
+  public String canaryPool;
+  public int canarySlots;
+  public List<String> canaryBackends = new ArrayList<>();
+  public String canaryMapFile;
+
+  /**
+   * Prometheus, scraping every demo-app instance through the target files in {@code
+   * scrapeTargetsDir} (written by the deployer) and HAProxy's exporter on {@code
+   * haproxyExporterPort}. The data directory is kept across a stop and start.
+   */
+  public int prometheusPort;
+  public String prometheusUrl;
+  public String prometheusDir;
+  public String scrapeTargetsDir;
+  public int scrapeIntervalSeconds;
+  public int haproxyExporterPort;
+  public long prometheusPid;
+  public long prometheusStartMillis;
+  public String prometheusLog;
+
+  /** The detached background load process ({@code backgroundLoad} req/s); PID 0 when none. */
+  public int backgroundLoad;
+  public long loadPid;
+  public long loadStartMillis;
+  public String loadLog;
+
   /** Id of the per-sandbox identity key and the file that holds its secret (mode 600). */
   public String identityKeyId;
   public String identityKeyFile;
