@@ -92,21 +92,7 @@ public class ConfigActivitiesImpl implements ConfigActivities {
               notConfigured("pool", target.pool(), router.get().pools())
                   .replace("is configured", "is configured in router '" + target.router() + "'")));
     }
-    Optional<Deployer> deployer = registry.deployer(target.deployer());
-    if (deployer.isEmpty()) {
-      out.add(
-          new Violation(
-              "target.deployer",
-              notConfigured("deployer", target.deployer(), registry.deployerNames())));
-    } else if (!deployer.get().canProvision()) {
-      out.add(
-          new Violation(
-              "target.deployer",
-              "deployer '"
-                  + target.deployer()
-                  + "' cannot provision new instances (a command deployer needs provision-command"
-                  + " and decommission-command)"));
-    }
+    checkProvisioningDeployer(out, target.deployer());
     String check = target.healthCheckOrDefault();
     if (registry.healthCheck(check).isEmpty()) {
       out.add(
@@ -174,21 +160,7 @@ public class ConfigActivitiesImpl implements ConfigActivities {
         }
       }
     }
-    Optional<Deployer> deployer = registry.deployer(target.deployer());
-    if (deployer.isEmpty()) {
-      out.add(
-          new Violation(
-              "target.deployer",
-              notConfigured("deployer", target.deployer(), registry.deployerNames())));
-    } else if (!deployer.get().canProvision()) {
-      out.add(
-          new Violation(
-              "target.deployer",
-              "deployer '"
-                  + target.deployer()
-                  + "' cannot provision new instances (a command deployer needs provision-command"
-                  + " and decommission-command)"));
-    }
+    checkProvisioningDeployer(out, target.deployer());
     String check = target.healthCheckOrDefault();
     if (registry.healthCheck(check).isEmpty()) {
       String reason = notConfigured("health check", check, registry.healthCheckNames());
@@ -241,5 +213,22 @@ public class ConfigActivitiesImpl implements ConfigActivities {
     return what
         + "; configured: "
         + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known)));
+  }
+
+  /** A deployer named {@code name} that can provision new instances (blue-green, canary). */
+  private void checkProvisioningDeployer(List<Violation> out, String name) {
+    Optional<Deployer> deployer = registry.deployer(name);
+    if (deployer.isEmpty()) {
+      out.add(
+          new Violation("target.deployer", notConfigured("deployer", name, registry.deployerNames())));
+    } else if (!deployer.get().canProvision()) {
+      out.add(
+          new Violation(
+              "target.deployer",
+              "deployer '"
+                  + name
+                  + "' cannot provision new instances (a command deployer needs provision-command"
+                  + " and decommission-command)"));
+    }
   }
 }
