@@ -27,4 +27,11 @@ public interface ConfigActivities {
    * check and the metrics provider. Empty when all are known.
    */
   List<Violation> checkCanaryTarget(io.bellwether.contracts.canary.CanaryTarget target);
+
+  /**
+   * The same for an A/B test target: router, the stable backend in it, the split in that router,
+   * a deployer that can provision and upgrade, the health check and the metrics provider. Empty
+   * when all are known.
+   */
+  List<Violation> checkABTestTarget(io.bellwether.contracts.abtest.ABTestTarget target);
 }

@@ -2,7 +2,10 @@ package io.bellwether.contracts.canary;
 
 import io.bellwether.contracts.gate.ApprovalGateSpec;
 import io.bellwether.contracts.spec.Durations;
+import io.bellwether.contracts.spec.HealthCheckSpec;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
+import io.bellwether.contracts.spec.RollingStrategy;
+import io.bellwether.contracts.spec.SmokeCheckSpec;
 import io.bellwether.contracts.spec.SpecValidator;
 import io.bellwether.contracts.spec.TargetRef;
 import io.bellwether.contracts.spec.Violation;
@@ -139,22 +142,39 @@ public final class CanarySpecValidator {
     name(out, "target.metrics", t.metrics(), needsDefault);
   }
 
+  private static void shared(List<Violation> out, CanaryReleaseSpec spec) {
+    shared(
+        out,
+        spec.rollout(),
+        spec.drainTimeout(),
+        spec.healthCheck(),
+        spec.smokeCheck(),
+        spec.requestedBy());
+  }
+
   /**
    * Health and smoke checks, the rollout, drain timeout and requestedBy, as a rolling deployment
-   * judges them: the rolling child gets exactly these, so it must accept them.
+   * judges them: a rolling child gets exactly these, so it must accept them. Problems name the
+   * fields as a spec with a {@code rollout} field has them. Shared with the A/B test's validator.
    */
-  private static void shared(List<Violation> out, CanaryReleaseSpec spec) {
+  public static void shared(
+      List<Violation> out,
+      RollingStrategy rollout,
+      String drainTimeout,
+      HealthCheckSpec healthCheck,
+      SmokeCheckSpec smokeCheck,
+      String requestedBy) {
     RollingDeploymentSpec probe =
         new RollingDeploymentSpec(
             "probe",
             "1.0.0",
             new TargetRef("probe", "probe", "probe", null),
             null,
-            spec.rollout(),
-            spec.drainTimeout(),
-            spec.healthCheck(),
-            spec.smokeCheck(),
-            spec.requestedBy());
+            rollout,
+            drainTimeout,
+            healthCheck,
+            smokeCheck,
+            requestedBy);
     for (Violation v : SpecValidator.validate(probe)) {
       out.add(rename(v, "strategy", "rollout"));
     }
@@ -184,7 +204,7 @@ public final class CanarySpecValidator {
       }
     }
     if (s.approval() != null) {
-      gate(out, spec, at + ".approval", s.approval());
+      gate(out, at + ".approval", s.approval());
     }
     if (s.setHeaderRoute() != null) {
       segment(out, at + ".setHeaderRoute", s.setHeaderRoute());
@@ -194,8 +214,14 @@ public final class CanarySpecValidator {
     }
   }
 
-  /** The approval gate's own rules, as every other workflow applies them. */
-  private static void gate(List<Violation> out, CanaryReleaseSpec spec, String at, ApprovalGateSpec g) {
+  /**
+   * The approval gate's own rules, as every other workflow applies them, with problems named under
+   * {@code at}; nothing when the gate is absent.
+   */
+  public static void gate(List<Violation> out, String at, ApprovalGateSpec g) {
+    if (g == null) {
+      return;
+    }
     RollingDeploymentSpec probe =
         new RollingDeploymentSpec(
             "probe",
@@ -225,7 +251,11 @@ public final class CanarySpecValidator {
     values(out, at + ".users", r.users());
   }
 
-  private static void values(List<Violation> out, String at, List<String> values) {
+  /**
+   * Segment values (header, cookie, user ids) at {@code at}: each one {@link #SEGMENT_VALUE} token,
+   * none listed twice.
+   */
+  public static void values(List<Violation> out, String at, List<String> values) {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
@@ -283,24 +313,7 @@ public final class CanarySpecValidator {
   private static void metric(List<Violation> out, String at, MetricCheck m, boolean judged) {
     m.unknownFields().keySet().forEach(f -> unknown(out, at + ".", f));
     name(out, at + ".name", m.name(), true);
-    if (m.query() == null || m.query().isBlank()) {
-      out.add(new Violation(at + ".query", "is required"));
-    } else if (m.query().length() > MAX_QUERY) {
-      out.add(new Violation(at + ".query", "must be at most " + MAX_QUERY + " characters"));
-    } else {
-      Matcher v = TEMPLATE_VARIABLE.matcher(m.query());
-      while (v.find()) {
-        if (!TEMPLATE_VARIABLES.contains(v.group(1))) {
-          out.add(
-              new Violation(
-                  at + ".query",
-                  "unknown variable '"
-                      + v.group()
-                      + "'; known: "
-                      + String.join(", ", TEMPLATE_VARIABLES.stream().sorted().toList())));
-        }
-      }
-    }
+    query(out, at + ".query", m.query(), TEMPLATE_VARIABLES);
     ThresholdRange r = m.thresholdRange();
     if (r != null) {
       if (r.min() == null && r.max() == null) {
@@ -376,6 +389,31 @@ public final class CanarySpecValidator {
     }
   }
 
+  /**
+   * A query template at {@code at}: required, at most 4000 characters, and every {@link
+   * #TEMPLATE_VARIABLE} one of {@code variables}.
+   */
+  public static void query(List<Violation> out, String at, String template, Set<String> variables) {
+    if (template == null || template.isBlank()) {
+      out.add(new Violation(at, "is required"));
+    } else if (template.length() > MAX_QUERY) {
+      out.add(new Violation(at, "must be at most " + MAX_QUERY + " characters"));
+    } else {
+      Matcher v = TEMPLATE_VARIABLE.matcher(template);
+      while (v.find()) {
+        if (!variables.contains(v.group(1))) {
+          out.add(
+              new Violation(
+                  at,
+                  "unknown variable '"
+                      + v.group()
+                      + "'; known: "
+                      + String.join(", ", variables.stream().sorted().toList())));
+        }
+      }
+    }
+  }
+
   private static boolean percent(List<Violation> out, String at, Double v) {
     if (v != null && !(v >= 0 && v <= 100)) {
       out.add(new Violation(at, "must be 0 to 100"));
@@ -384,7 +422,8 @@ public final class CanarySpecValidator {
     return true;
   }
 
-  private static void finite(List<Violation> out, String at, Double v) {
+  /** A number at {@code at}, when present, must be finite. */
+  public static void finite(List<Violation> out, String at, Double v) {
     if (v != null && !Double.isFinite(v)) {
       out.add(new Violation(at, "must be a finite number"));
     }
@@ -398,11 +437,13 @@ public final class CanarySpecValidator {
     return v;
   }
 
-  private static void unknown(List<Violation> out, String prefix, String field) {
+  /** {@code prefix + field} is not a field of the model. */
+  public static void unknown(List<Violation> out, String prefix, String field) {
     out.add(new Violation(prefix + field, "is not a known field"));
   }
 
-  private static void name(List<Violation> out, String field, String value, boolean required) {
+  /** A configured or user-given name ({@link SpecValidator#NAME}) at {@code field}. */
+  public static void name(List<Violation> out, String field, String value, boolean required) {
     if (value == null || value.isEmpty()) {
       if (required) {
         out.add(new Violation(field, "is required"));

@@ -27,4 +27,10 @@ public interface MetricsActivities {
    * counted. Status as for {@link #query}; {@link MetricStatus#OK} with at least one value.
    */
   MetricSeries queryRange(String provider, String query, int windowSeconds, int stepSeconds);
+
+  /**
+   * Several instant queries in one call, each answered as {@link #query} would, in order: one
+   * activity per read of an A/B test's counts and guardrails keeps its history small.
+   */
+  java.util.List<MetricValue> queryAll(String provider, java.util.List<String> queries);
 }

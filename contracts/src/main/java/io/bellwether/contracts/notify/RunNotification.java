@@ -35,6 +35,8 @@ public record RunNotification(
   public static final String KIND_ROLLED_BACK = "rolled-back";
   public static final String KIND_FAILED = "failed";
   public static final String KIND_SUCCEEDED = "succeeded";
+  /** An A/B test's guardrail stopped one treatment and the test goes on with the rest. */
+  public static final String KIND_VARIANT_STOPPED = "variant-stopped";
 
   public static final List<String> KINDS =
       List.of(
@@ -44,7 +46,8 @@ public record RunNotification(
           KIND_PROMOTED,
           KIND_ROLLED_BACK,
           KIND_FAILED,
-          KIND_SUCCEEDED);
+          KIND_SUCCEEDED,
+          KIND_VARIANT_STOPPED);
 
   public RunNotification {
     approvers = approvers == null ? null : List.copyOf(approvers);

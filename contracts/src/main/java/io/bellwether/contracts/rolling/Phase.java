@@ -45,7 +45,9 @@ public enum Phase {
    */
   INCONCLUSIVE,
   /** Canary: the rest of the instances are being upgraded (a child rolling deployment). */
-  PROMOTING;
+  PROMOTING,
+  /** A/B test: the split is open and counts are read every interval. */
+  COLLECTING;
 
   public boolean isFinal() {
     return this == SUCCEEDED || this == ROLLED_BACK || this == FAILED || this == ABORTED;

@@ -23,6 +23,7 @@ public final class SpecLoader {
   public static final String KIND_ROLLING = "RollingDeployment";
   public static final String KIND_BLUE_GREEN = "BlueGreenDeployment";
   public static final String KIND_CANARY = CanaryReleaseSpec.KIND;
+  public static final String KIND_AB_TEST = io.bellwether.contracts.abtest.ABTestSpec.KIND;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,9 +45,18 @@ public final class SpecLoader {
     return read(text, KIND_CANARY, CanaryReleaseSpec.class, CanarySpecValidator::validate);
   }
 
+  /** Parses and validates an A/B test spec ({@code kind: ABTest}), like {@link #rolling(String)}. */
+  public static io.bellwether.contracts.abtest.ABTestSpec abTest(String text) {
+    return read(
+        text,
+        KIND_AB_TEST,
+        io.bellwether.contracts.abtest.ABTestSpec.class,
+        io.bellwether.contracts.abtest.ABTestSpecValidator::validate);
+  }
+
   /**
-   * The document's {@code kind}; without one, {@link #KIND_CANARY} when it has {@code steps} (only
-   * a canary has them), else {@link #KIND_ROLLING}, so that a CLI can pick the workflow. Throws
+   * The document's {@code kind}; without one, {@link #KIND_AB_TEST} when it has {@code variants},
+   * {@link #KIND_CANARY} when it has {@code steps} (only a canary has them), else {@link #KIND_ROLLING}, so that a CLI can pick the workflow. Throws
    * {@link InvalidSpecException} when the text is not an object.
    */
   public static String kindOf(String text) {
@@ -54,6 +64,9 @@ public final class SpecLoader {
     var kind = tree.get("kind");
     if (kind != null) {
       return kind.asText();
+    }
+    if (tree.has("variants")) {
+      return KIND_AB_TEST;
     }
     return tree.has("steps") ? KIND_CANARY : KIND_ROLLING;
   }

@@ -25,4 +25,14 @@ public final class WorkflowIds {
   public static String canaryRollout(String canaryWorkflowId) {
     return canaryWorkflowId + "-rollout";
   }
+
+  /** {@code abtest-<service>-<name>}, such as {@code abtest-web-checkout-button}. */
+  public static String abTest(io.bellwether.contracts.abtest.ABTestSpec spec) {
+    return "abtest-" + spec.service() + "-" + spec.name();
+  }
+
+  /** The child rolling deployment an A/B test rolls its winner out through: {@code <id>-rollout}. */
+  public static String abTestRollout(String abTestWorkflowId) {
+    return abTestWorkflowId + "-rollout";
+  }
 }
