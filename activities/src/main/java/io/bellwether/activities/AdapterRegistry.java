@@ -9,12 +9,14 @@ import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
+import io.bellwether.activities.config.SplitConfig;
 import io.bellwether.activities.deploy.CommandDeployer;
 import io.bellwether.activities.deploy.Deployer;
 import io.bellwether.activities.deploy.ProcessDeployer;
 import io.bellwether.activities.haproxy.HaproxyPoolSwitch;
 import io.bellwether.activities.haproxy.HaproxyRouter;
 import io.bellwether.activities.haproxy.HaproxyRuntimeApi;
+import io.bellwether.activities.haproxy.HaproxySplit;
 import io.bellwether.activities.health.HealthCheck;
 import io.bellwether.activities.health.HttpHealthCheck;
 import io.bellwether.activities.identity.Attestations;
@@ -23,6 +25,7 @@ import io.bellwether.activities.metrics.PrometheusProvider;
 import io.bellwether.activities.notify.Notifier;
 import io.bellwether.activities.notify.Notifiers;
 import io.bellwether.activities.router.PoolSwitch;
+import io.bellwether.activities.router.SplitRouter;
 import io.bellwether.activities.router.TrafficRouter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The configured adapters by name: the world the worker may touch. Built once at startup; nothing
@@ -61,6 +65,7 @@ public final class AdapterRegistry {
   private final Map<String, Notifier> notifiers;
   private final NotifyRoutes notifyRoutes;
   private final Map<String, MetricsProvider> metricsProviders;
+  private final Map<String, SplitRouter> splitRouters;
 
   /**
    * A registry of ready-made adapters, without pool switches, approver groups or identity keys,
@@ -123,6 +128,35 @@ public final class AdapterRegistry {
       Map<String, Notifier> notifiers,
       NotifyRoutes notifyRoutes,
       Map<String, MetricsProvider> metricsProviders) {
+    this(
+        routers,
+        poolSwitches,
+        deployers,
+        healthChecks,
+        approvers,
+        identity,
+        notifiers,
+        notifyRoutes,
+        metricsProviders,
+        Map.of());
+  }
+
+  /**
+   * A registry of ready-made adapters with everything, experiment splits too ({@code
+   * splitRouters} keyed by router name, like {@code routers}).
+   */
+  public AdapterRegistry(
+      Map<String, TrafficRouter> routers,
+      Map<String, PoolSwitch> poolSwitches,
+      Map<String, Deployer> deployers,
+      Map<String, HealthCheck> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, Notifier> notifiers,
+      NotifyRoutes notifyRoutes,
+      Map<String, MetricsProvider> metricsProviders,
+      Map<String, SplitRouter> splitRouters) {
+    this.splitRouters = splitRouters == null ? Map.of() : Map.copyOf(splitRouters);
     this.metricsProviders = metricsProviders == null ? Map.of() : Map.copyOf(metricsProviders);
     this.notifiers = notifiers == null ? Map.of() : Map.copyOf(notifiers);
     this.notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
@@ -139,7 +173,8 @@ public final class AdapterRegistry {
    * problem, one per line as {@code bellwether.<kind>.<name>.<setting>: reason}, when an entry has
    * a missing or unknown {@code type} or lacks a setting its type requires. There is no default
    * type: a typo must stop the worker, not pick some adapter. Pools ({@code
-   * bellwether.routers.<name>.pools.<pool>}), approver groups and identity keys are checked too,
+   * bellwether.routers.<name>.pools.<pool>}), splits ({@code
+   * bellwether.routers.<name>.splits.<split>}), approver groups and identity keys are checked too,
    * and so are notifiers ({@code bellwether.notifiers.<name>}, never echoing a URL) and their
    * routes ({@code bellwether.notify.*}): a route naming an unconfigured notifier is a problem.
    * Metrics providers ({@code bellwether.metrics.<name>}) need a known type and a URL, which no
@@ -191,12 +226,15 @@ public final class AdapterRegistry {
               + String.join("\n  ", problems));
     }
     Map<String, PoolSwitch> switches = new TreeMap<>();
+    Map<String, SplitRouter> splitRouters = new TreeMap<>();
     for (String name : routers.keySet()) {
       RouterConfig c = config.routers().get(name);
-      switches.put(
-          name,
-          new HaproxyPoolSwitch(
-              new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout()), c.pools()));
+      HaproxyRuntimeApi api = new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout());
+      // Variant slots are assigned through the pool switch: it saves their state files too.
+      List<String> splitStateFiles =
+          c.splits().values().stream().map(SplitConfig::stateFile).toList();
+      switches.put(name, new HaproxyPoolSwitch(api, c.pools(), splitStateFiles));
+      splitRouters.put(name, new HaproxySplit(name, api, c.splits()));
     }
     return new AdapterRegistry(
         routers,
@@ -207,7 +245,13 @@ public final class AdapterRegistry {
         config.identity(),
         notifiers,
         config.notifyRoutes(),
-        metrics);
+        metrics,
+        splitRouters);
+  }
+
+  /** The experiment splits of the router configured under {@code name}, or empty. */
+  public Optional<SplitRouter> splitRouter(String name) {
+    return Optional.ofNullable(name == null ? null : splitRouters.get(name));
   }
 
   /** The metrics provider configured under {@code name}, or empty. */
@@ -358,31 +402,109 @@ public final class AdapterRegistry {
         problems.add(
             p + ".backends: must name exactly two different HAProxy backends, got " + backends);
       } else {
-        for (String b : backends) {
-          if (!seenBackends.add(b)) {
-            problems.add(p + ".backends: backend '" + b + "' belongs to another pool as well");
-          }
-        }
+        claimBackends(p, backends, seenBackends, "another pool", problems);
       }
-      if (pool.mapFile() == null || pool.mapFile().isBlank()) {
-        problems.add(p + ".map-file: required (the map file the pool's frontend routes by)");
-      } else if (!pool.mapFile().startsWith("/") || pool.mapFile().matches(".*\\s.*")) {
-        problems.add(p + ".map-file: must be an absolute path without spaces, as in haproxy.cfg");
-      }
-      if (pool.stateFile() == null || pool.stateFile().isBlank()) {
-        problems.add(
-            p + ".state-file: required (HAProxy's server-state-file, so a reload keeps the slots)");
-      } else if (!Path.of(pool.stateFile()).isAbsolute()) {
-        problems.add(p + ".state-file: must be an absolute path");
-      }
+      fileProblems(
+          p,
+          pool.mapFile(),
+          "the map file the pool's frontend routes by",
+          pool.stateFile(),
+          problems);
     }
+    splitProblems(c, seenBackends, problems);
     return problems.isEmpty()
         ? new HaproxyRouter(new HaproxyRuntimeApi(c.runtimeApi(), c.commandTimeout()))
         : null;
   }
 
-  private static final java.util.regex.Pattern HAPROXY_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]+");
+  private static final Pattern SPLIT_NAME =
+      Pattern.compile("[A-Za-z0-9_]{1,64}");
+  private static final Pattern HEADER_NAME =
+      Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern COOKIE_NAME =
+      Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** {@code .splits.<split>.*}: names HAProxy rules can hold, and files a reload keeps. */
+  private static void splitProblems(RouterConfig c, Set<String> seenBackends, List<String> problems) {
+    for (Map.Entry<String, SplitConfig> e : new TreeMap<>(c.splits()).entrySet()) {
+      String p = ".splits." + e.getKey();
+      SplitConfig split = e.getValue();
+      if (!SPLIT_NAME.matcher(e.getKey()).matches()) {
+        problems.add(p + ": a split name must be letters, digits and _ (it names HAProxy variables)");
+      }
+      if (split == null) {
+        problems.add(p + ": empty entry (needs backends, map-file and state-file)");
+        continue;
+      }
+      List<String> backends = split.backends();
+      if (backends.size() < 2
+          || backends.stream()
+              .anyMatch(b -> b == null || !HAPROXY_NAME.matcher(b).matches() || b.equals(HaproxySplit.OUT))
+          || new HashSet<>(backends).size() != backends.size()) {
+        problems.add(
+            p + ".backends: must name two or more different HAProxy backends (not '"
+                + HaproxySplit.OUT + "'), got " + backends);
+      } else {
+        claimBackends(p, backends, seenBackends, "a pool or another split", problems);
+      }
+      fileProblems(
+          p,
+          split.mapFile(),
+          "the split's own map file, as in haproxy.cfg",
+          split.stateFile(),
+          problems);
+      String header = "a header name (letters, digits and -)";
+      String cookie = "a cookie name (letters, digits, _ and -)";
+      nameProblem(p + ".user-header", HEADER_NAME, split.userHeader(), header, problems);
+      nameProblem(p + ".segment-header", HEADER_NAME, split.segmentHeader(), header, problems);
+      nameProblem(p + ".segment-cookie", COOKIE_NAME, split.segmentCookie(), cookie, problems);
+      nameProblem(p + ".sticky-cookie", COOKIE_NAME, split.stickyCookie(), cookie, problems);
+    }
+  }
+
+  /**
+   * Adds a problem for each backend of entry {@code p} that {@code seen} already holds (it belongs
+   * to {@code elsewhere} too: "another pool"), and adds the rest to {@code seen}.
+   */
+  private static void claimBackends(
+      String p, List<String> backends, Set<String> seen, String elsewhere, List<String> problems) {
+    for (String b : backends) {
+      if (!seen.add(b)) {
+        problems.add(p + ".backends: backend '" + b + "' belongs to " + elsewhere + " as well");
+      }
+    }
+  }
+
+  /**
+   * The files of a pool or split entry {@code p}: its map file (required, {@code mapFileIs} says
+   * which file it is) must be an absolute path without spaces as in haproxy.cfg; its state file
+   * (HAProxy's server-state-file) must be an absolute path.
+   */
+  private static void fileProblems(
+      String p, String mapFile, String mapFileIs, String stateFile, List<String> problems) {
+    if (mapFile == null || mapFile.isBlank()) {
+      problems.add(p + ".map-file: required (" + mapFileIs + ")");
+    } else if (!mapFile.startsWith("/") || mapFile.matches(".*\\s.*")) {
+      problems.add(p + ".map-file: must be an absolute path without spaces, as in haproxy.cfg");
+    }
+    if (stateFile == null || stateFile.isBlank()) {
+      problems.add(
+          p + ".state-file: required (HAProxy's server-state-file, so a reload keeps the slots)");
+    } else if (!Path.of(stateFile).isAbsolute()) {
+      problems.add(p + ".state-file: must be an absolute path");
+    }
+  }
+
+  /** Adds "{@code key}: must be {@code mustBe}" when {@code value} does not match {@code form}. */
+  private static void nameProblem(
+      String key, Pattern form, String value, String mustBe, List<String> problems) {
+    if (!form.matcher(value).matches()) {
+      problems.add(key + ": must be " + mustBe);
+    }
+  }
+
+  private static final Pattern HAPROXY_NAME =
+      Pattern.compile("[A-Za-z0-9_.:-]+");
 
   private static List<String> approverProblems(ApproversConfig c) {
     List<String> out = new ArrayList<>();

@@ -12,7 +12,7 @@ public final class BellwetherActivities {
    * register on the worker, in this order: {@link TrafficActivitiesImpl}, {@link
    * DeployActivitiesImpl}, {@link HealthActivitiesImpl}, {@link ConfigActivitiesImpl}, {@link
    * SwitchActivitiesImpl}, {@link GateActivitiesImpl}, {@link NotifyActivitiesImpl}, {@link
-   * MetricsActivitiesImpl}. Throws
+   * MetricsActivitiesImpl}, {@link SplitActivitiesImpl}. Throws
    * {@link IllegalStateException} listing every problem when a named entry has a missing or unknown
    * type or lacks a required setting (metrics providers included), or a notify route names an
    * unconfigured notifier: a
@@ -23,7 +23,7 @@ public final class BellwetherActivities {
     return create(AdapterRegistry.fromConfig(config));
   }
 
-  /** The eight activity implementations over an existing registry, in the order above. */
+  /** The nine activity implementations over an existing registry, in the order above. */
   public static List<Object> create(AdapterRegistry registry) {
     return List.of(
         new TrafficActivitiesImpl(registry),
@@ -33,6 +33,7 @@ public final class BellwetherActivities {
         new SwitchActivitiesImpl(registry),
         new GateActivitiesImpl(registry),
         new NotifyActivitiesImpl(registry),
-        new MetricsActivitiesImpl(registry));
+        new MetricsActivitiesImpl(registry),
+        new SplitActivitiesImpl(registry));
   }
 }

@@ -2,6 +2,8 @@ package io.bellwether.activities;
 
 import io.bellwether.activities.deploy.Deployer;
 import io.bellwether.activities.router.PoolSwitch;
+import io.bellwether.activities.router.SplitRouter;
+import io.bellwether.contracts.abtest.ABTestTarget;
 import io.bellwether.activities.router.TrafficRouter;
 import io.bellwether.contracts.bluegreen.BlueGreenTarget;
 import io.bellwether.contracts.canary.CanaryTarget;
@@ -59,14 +61,7 @@ public class ConfigActivitiesImpl implements ConfigActivities {
               "target.deployer",
               notConfigured("deployer", target.deployer(), registry.deployerNames())));
     }
-    String check = target.healthCheckOrDefault();
-    if (registry.healthCheck(check).isEmpty()) {
-      String reason = notConfigured("health check", check, registry.healthCheckNames());
-      if (target.healthCheck() == null || target.healthCheck().isBlank()) {
-        reason += " (it is the default when target.healthCheck is not given)";
-      }
-      out.add(new Violation("target.healthCheck", reason));
-    }
+    checkHealthCheck(out, target.healthCheck(), target.healthCheckOrDefault());
     return out;
   }
 
@@ -89,8 +84,7 @@ public class ConfigActivitiesImpl implements ConfigActivities {
       out.add(
           new Violation(
               "target.pool",
-              notConfigured("pool", target.pool(), router.get().pools())
-                  .replace("is configured", "is configured in router '" + target.router() + "'")));
+              notConfiguredIn(target.router(), "pool", target.pool(), router.get().pools())));
     }
     checkProvisioningDeployer(out, target.deployer());
     String check = target.healthCheckOrDefault();
@@ -123,20 +117,11 @@ public class ConfigActivitiesImpl implements ConfigActivities {
           new Violation(
               "target.router", notConfigured("router", target.router(), registry.routerNames())));
     } else {
-      boolean backendGiven = target.backend() != null && !target.backend().isBlank();
-      if (!backendGiven) {
-        out.add(new Violation("target.backend", "is required"));
-      } else if (!routerHasBackend(target.router(), router.get(), target.backend())) {
-        out.add(
-            new Violation(
-                "target.backend",
-                "router '" + target.router() + "' has no backend '" + target.backend() + "'"));
-      }
+      boolean backendGiven =
+          checkStableBackend(out, target.router(), router.get(), target.backend());
       Set<String> known = pools.map(PoolSwitch::pools).orElse(Set.of());
       if (target.pool() == null || target.pool().isBlank() || !known.contains(target.pool())) {
-        String reason =
-            notConfigured("pool", target.pool(), known)
-                .replace("is configured", "is configured in router '" + target.router() + "'");
+        String reason = notConfiguredIn(target.router(), "pool", target.pool(), known);
         String fitting = backendGiven ? poolLiveOn(pools, target.backend()) : null;
         if (fitting != null) {
           reason += " (pool '" + fitting + "' routes to backend '" + target.backend() + "')";
@@ -161,21 +146,99 @@ public class ConfigActivitiesImpl implements ConfigActivities {
       }
     }
     checkProvisioningDeployer(out, target.deployer());
-    String check = target.healthCheckOrDefault();
+    checkHealthCheckAndMetrics(
+        out, target.healthCheck(), target.healthCheckOrDefault(), target.metrics());
+    return out;
+  }
+
+  /**
+   * For an A/B test: one violation per name the configuration lacks or that does not fit. {@code
+   * target.router}; {@code target.backend} when the router has no such backend (asked of the router
+   * itself, so an unreachable router fails retryably rather than being reported as a bad spec);
+   * {@code target.split} when the router has no such split, or when the stable backend is one of
+   * the split's variant backends; {@code target.deployer}, also when it cannot provision; {@code
+   * target.healthCheck} defaulting to {@code http}; {@code target.metrics} when no such metrics
+   * provider is configured (not asked). Empty when all are known.
+   */
+  @Override
+  public List<Violation> checkABTestTarget(ABTestTarget target) {
+    List<Violation> out = new ArrayList<>();
+    Optional<TrafficRouter> router = registry.router(target.router());
+    Optional<SplitRouter> splits = registry.splitRouter(target.router());
+    if (router.isEmpty()) {
+      out.add(
+          new Violation(
+              "target.router", notConfigured("router", target.router(), registry.routerNames())));
+    } else {
+      boolean backendGiven =
+          checkStableBackend(out, target.router(), router.get(), target.backend());
+      Set<String> known = splits.map(SplitRouter::splits).orElse(Set.of());
+      if (target.split() == null || target.split().isBlank() || !known.contains(target.split())) {
+        out.add(
+            new Violation(
+                "target.split", notConfiguredIn(target.router(), "split", target.split(), known)));
+      } else if (backendGiven && splits.get().backends(target.split()).contains(target.backend())) {
+        out.add(
+            new Violation(
+                "target.split",
+                "split '"
+                    + target.split()
+                    + "' routes to "
+                    + splits.get().backends(target.split())
+                    + ", which include the stable backend '"
+                    + target.backend()
+                    + "'; the variants need backends of their own"));
+      }
+    }
+    checkProvisioningDeployer(out, target.deployer());
+    checkHealthCheckAndMetrics(
+        out, target.healthCheck(), target.healthCheckOrDefault(), target.metrics());
+    return out;
+  }
+
+  /**
+   * Adds a {@code target.backend} violation when the stable {@code backend} is not given or router
+   * {@code name} has no such backend; returns whether it was given.
+   */
+  private static boolean checkStableBackend(
+      List<Violation> out, String name, TrafficRouter router, String backend) {
+    boolean given = backend != null && !backend.isBlank();
+    if (!given) {
+      out.add(new Violation("target.backend", "is required"));
+    } else if (!routerHasBackend(name, router, backend)) {
+      out.add(
+          new Violation("target.backend", "router '" + name + "' has no backend '" + backend + "'"));
+    }
+    return given;
+  }
+
+  /**
+   * Adds a {@code target.healthCheck} violation when health check {@code check} (the name given,
+   * {@code given}, or the default when that is blank) is not configured.
+   */
+  private void checkHealthCheck(List<Violation> out, String given, String check) {
     if (registry.healthCheck(check).isEmpty()) {
       String reason = notConfigured("health check", check, registry.healthCheckNames());
-      if (target.healthCheck() == null || target.healthCheck().isBlank()) {
+      if (given == null || given.isBlank()) {
         reason += " (it is the default when target.healthCheck is not given)";
       }
       out.add(new Violation("target.healthCheck", reason));
     }
-    if (registry.metricsProvider(target.metrics()).isEmpty()) {
+  }
+
+  /**
+   * {@link #checkHealthCheck}, and a {@code target.metrics} violation when metrics provider {@code
+   * metrics} is not configured (the provider is not asked: it may be down now and back later).
+   */
+  private void checkHealthCheckAndMetrics(
+      List<Violation> out, String given, String check, String metrics) {
+    checkHealthCheck(out, given, check);
+    if (registry.metricsProvider(metrics).isEmpty()) {
       out.add(
           new Violation(
               "target.metrics",
-              notConfigured("metrics provider", target.metrics(), registry.metricsProviderNames())));
+              notConfigured("metrics provider", metrics, registry.metricsProviderNames())));
     }
-    return out;
   }
 
   /** Whether the router knows {@code backend}; an unreachable router fails retryably. */
@@ -214,8 +277,15 @@ public class ConfigActivitiesImpl implements ConfigActivities {
         + "; configured: "
         + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known)));
   }
+  /** {@link #notConfigured} for a {@code kind} that lives in router {@code router}. */
+  private static String notConfiguredIn(
+      String router, String kind, String name, Set<String> known) {
+    return notConfigured(kind, name, known)
+        .replace("is configured", "is configured in router '" + router + "'");
+  }
 
-  /** A deployer named {@code name} that can provision new instances (blue-green, canary). */
+
+  /** A deployer named {@code name} that can provision new instances (blue-green, canary, A/B). */
   private void checkProvisioningDeployer(List<Violation> out, String name) {
     Optional<Deployer> deployer = registry.deployer(name);
     if (deployer.isEmpty()) {

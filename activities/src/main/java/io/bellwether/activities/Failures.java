@@ -5,6 +5,7 @@ import io.bellwether.activities.router.RouterUnavailableException;
 import io.bellwether.activities.router.UnknownBackendException;
 import io.bellwether.contracts.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Turns adapter exceptions into the typed Temporal failures users search for. */
@@ -13,6 +14,15 @@ final class Failures {
 
   static ApplicationFailure unknownTarget(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.UNKNOWN_TARGET);
+  }
+
+  /**
+   * The adapter of router {@code name} as the registry found it; a non-retryable {@code
+   * UnknownTarget} ("no router named ... is configured") when it found none.
+   */
+  static <A> A configuredRouter(Optional<A> adapter, String name) {
+    return adapter.orElseThrow(
+        () -> unknownTarget("no router named '" + name + "' is configured"));
   }
 
   /**

@@ -2,8 +2,11 @@ package io.bellwether.activities;
 
 import io.bellwether.activities.metrics.MetricsProvider;
 import io.bellwether.contracts.metrics.MetricSeries;
+import io.bellwether.contracts.metrics.MetricStatus;
 import io.bellwether.contracts.metrics.MetricValue;
 import io.bellwether.contracts.metrics.MetricsActivities;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -33,6 +36,26 @@ public class MetricsActivitiesImpl implements MetricsActivities {
   public MetricSeries queryRange(
       String provider, String query, int windowSeconds, int stepSeconds) {
     return provider(provider).queryRange(query, windowSeconds, stepSeconds);
+  }
+
+  /**
+   * Each query answered as {@link #query} would, in order, from one provider looked up once. A
+   * null list is no queries; a null or blank query is {@link MetricStatus#ERROR}, not sent.
+   */
+  @Override
+  public List<MetricValue> queryAll(String provider, List<String> queries) {
+    MetricsProvider p = provider(provider);
+    if (queries == null) {
+      return List.of();
+    }
+    List<MetricValue> out = new ArrayList<>(queries.size());
+    for (String q : queries) {
+      out.add(
+          q == null || q.isBlank()
+              ? MetricValue.of(MetricStatus.ERROR, "empty query")
+              : p.query(q));
+    }
+    return out;
   }
 
   private MetricsProvider provider(String name) {

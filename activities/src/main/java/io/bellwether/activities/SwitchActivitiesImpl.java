@@ -87,8 +87,6 @@ public class SwitchActivitiesImpl implements SwitchActivities {
   }
 
   private PoolSwitch poolSwitch(String name) {
-    return registry
-        .poolSwitch(name)
-        .orElseThrow(() -> Failures.unknownTarget("no router named '" + name + "' is configured"));
+    return Failures.configuredRouter(registry.poolSwitch(name), name);
   }
 }

@@ -81,8 +81,6 @@ public class TrafficActivitiesImpl implements TrafficActivities {
   }
 
   private TrafficRouter router(String name) {
-    return registry
-        .router(name)
-        .orElseThrow(() -> Failures.unknownTarget("no router named '" + name + "' is configured"));
+    return Failures.configuredRouter(registry.router(name), name);
   }
 }

@@ -96,12 +96,12 @@ class AdapterRegistryTest {
   }
 
   @Test
-  void createReturnsTheEightActivityImplementations() {
+  void createReturnsTheNineActivityImplementations() {
     List<Object> impls =
         BellwetherActivities.create(
             new BellwetherConfig(
                 Map.of("edge", new RouterConfig("haproxy", "tcp:127.0.0.1:1", null)), null, null));
-    assertEquals(8, impls.size());
+    assertEquals(9, impls.size());
     assertInstanceOf(TrafficActivities.class, impls.get(0));
     assertInstanceOf(DeployActivities.class, impls.get(1));
     assertInstanceOf(HealthActivities.class, impls.get(2));
@@ -110,6 +110,7 @@ class AdapterRegistryTest {
     assertInstanceOf(io.bellwether.contracts.gate.GateActivities.class, impls.get(5));
     assertInstanceOf(io.bellwether.contracts.notify.NotifyActivities.class, impls.get(6));
     assertInstanceOf(io.bellwether.contracts.metrics.MetricsActivities.class, impls.get(7));
+    assertInstanceOf(io.bellwether.contracts.abtest.SplitActivities.class, impls.get(8));
     assertThrows(
         IllegalStateException.class,
         () ->

@@ -1,14 +1,11 @@
 package io.bellwether.activities;
 
+import static io.bellwether.activities.TargetCheckConfig.fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bellwether.activities.config.BellwetherConfig;
-import io.bellwether.activities.config.DeployerConfig;
-import io.bellwether.activities.config.HealthCheckConfig;
-import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
 import io.bellwether.activities.haproxy.HaproxyLauncher;
@@ -50,26 +47,7 @@ class CanaryTargetCheckTest {
         Map.of(
             "web", new PoolConfig(List.of("web", "web_canary"), dir.resolve("web.map").toString(), state),
             "shop", new PoolConfig(List.of("shop_a", "shop_b"), dir.resolve("shop.map").toString(), state));
-    return new ConfigActivitiesImpl(
-        AdapterRegistry.fromConfig(
-            new BellwetherConfig(
-                Map.of("edge", new RouterConfig("haproxy", runtimeApi, null, pools)),
-                Map.of(
-                    "local",
-                    new DeployerConfig("process", List.of("run"), null, dir.toString(), null),
-                    "script",
-                    new DeployerConfig("command", List.of("deploy.sh"), null, null, null)),
-                Map.of("http", new HealthCheckConfig("http", null, null)),
-                null,
-                null,
-                null,
-                null,
-                // Never asked: a provider that is down now may be back by the first analysis.
-                Map.of("prom", new MetricsConfig("prometheus", "http://127.0.0.1:1", null)))));
-  }
-
-  private static List<String> fields(List<Violation> v) {
-    return v.stream().map(Violation::field).toList();
+    return TargetCheckConfig.config(dir, new RouterConfig("haproxy", runtimeApi, null, pools));
   }
 
   @Test

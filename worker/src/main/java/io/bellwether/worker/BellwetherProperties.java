@@ -26,8 +26,12 @@ import org.springframework.boot.context.properties.bind.Name;
  * notifier URL as scheme and host.
  *
  * @param temporal connection to Temporal
- * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}} and
+ * @param routers {@code bellwether.routers.<name>.{type,runtime-api,command-timeout}},
  *     blue-green pools {@code bellwether.routers.<name>.pools.<pool>.{backends,map-file,state-file}}
+ *     and experiment splits {@code
+ *     bellwether.routers.<name>.splits.<split>.{backends,map-file,state-file,sticky-cookie,
+ *     user-header,segment-header,segment-cookie}} (the last four default to {@code bw_ab}, {@code
+ *     x-user-id}, {@code x-bellwether-segment} and {@code bellwether_segment})
  * @param deployers {@code bellwether.deployers.<name>.{type,command,version-command,work-dir,timeout,
  *     provision-command,decommission-command}}
  * @param healthChecks {@code bellwether.health-checks.<name>.{type,scheme,request-timeout}}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.PoolConfig;
+import io.bellwether.activities.config.SplitConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,57 @@ class WorkerConfigBindingTest {
   }
 
   @Test
+  void experimentSplitsBindWithTheirDefaults() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("bellwether.routers.edge.type", "haproxy");
+    p.put("bellwether.routers.edge.runtime-api", "unix:/run/haproxy/admin.sock");
+    p.put("bellwether.routers.edge.splits.ab.backends[0]", "ab_v1");
+    p.put("bellwether.routers.edge.splits.ab.backends[1]", "ab_v2");
+    p.put("bellwether.routers.edge.splits.ab.backends[2]", "ab_v3");
+    p.put("bellwether.routers.edge.splits.ab.map-file", "/etc/haproxy/ab.map");
+    p.put("bellwether.routers.edge.splits.ab.state-file", "/var/lib/haproxy/server-state");
+    p.put("bellwether.routers.edge.splits.checkout.backends[0]", "co_v1");
+    p.put("bellwether.routers.edge.splits.checkout.backends[1]", "co_v2");
+    p.put("bellwether.routers.edge.splits.checkout.map-file", "/etc/haproxy/checkout.map");
+    p.put("bellwether.routers.edge.splits.checkout.state-file", "/var/lib/haproxy/server-state");
+    p.put("bellwether.routers.edge.splits.checkout.sticky-cookie", "co_ab");
+    p.put("bellwether.routers.edge.splits.checkout.user-header", "x-customer");
+    p.put("bellwether.routers.edge.splits.checkout.segment-header", "x-cohort");
+    p.put("bellwether.routers.edge.splits.checkout.segment-cookie", "cohort");
+    BellwetherConfig c = bind(List.of(new MapConfigurationPropertySource(p))).toConfig();
+
+    Map<String, SplitConfig> splits = c.routers().get("edge").splits();
+    assertEquals(
+        new SplitConfig(
+            List.of("ab_v1", "ab_v2", "ab_v3"),
+            "/etc/haproxy/ab.map",
+            "/var/lib/haproxy/server-state",
+            "bw_ab",
+            "x-user-id",
+            "x-bellwether-segment",
+            "bellwether_segment"),
+        splits.get("ab"));
+    assertEquals(
+        new SplitConfig(
+            List.of("co_v1", "co_v2"),
+            "/etc/haproxy/checkout.map",
+            "/var/lib/haproxy/server-state",
+            "co_ab",
+            "x-customer",
+            "x-cohort",
+            "cohort"),
+        splits.get("checkout"));
+    assertTrue(c.routers().get("edge").pools().isEmpty());
+    // The worker builds a split router from them.
+    assertEquals(
+        List.of("ab_v1", "ab_v2", "ab_v3"),
+        io.bellwether.activities.AdapterRegistry.fromConfig(c)
+            .splitRouter("edge")
+            .orElseThrow()
+            .backends("ab"));
+  }
+
+  @Test
   void withoutTheNewKeysThereAreNoGroupsNoKeysAndTheDefaultMaxAge() {
     BellwetherProperties props =
         bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))));
@@ -86,6 +138,7 @@ class WorkerConfigBindingTest {
     assertTrue(c.identity().keys().isEmpty());
     assertEquals(Duration.ofMinutes(10), c.identity().maxAge());
     assertTrue(c.routers().get("edge").pools().isEmpty());
+    assertTrue(c.routers().get("edge").splits().isEmpty());
   }
 
   /**

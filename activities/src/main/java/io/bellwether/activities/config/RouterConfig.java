@@ -12,18 +12,31 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  *     tcp:127.0.0.1:9999}
  * @param commandTimeout longest wait for one runtime API answer; default 5s
  * @param pools blue-green pools by name, from {@code bellwether.routers.<name>.pools.<pool>}
+ * @param splits experiment (A/B test) splits by name, from {@code
+ *     bellwether.routers.<name>.splits.<split>}
  */
 public record RouterConfig(
-    String type, String runtimeApi, Duration commandTimeout, Map<String, PoolConfig> pools) {
+    String type,
+    String runtimeApi,
+    Duration commandTimeout,
+    Map<String, PoolConfig> pools,
+    Map<String, SplitConfig> splits) {
 
-  // Two constructors: the binder must be told which one the properties fill.
+  // Several constructors: the binder must be told which one the properties fill.
   @ConstructorBinding
   public RouterConfig {
     pools = pools == null ? Map.of() : Map.copyOf(pools);
+    splits = splits == null ? Map.of() : Map.copyOf(splits);
   }
 
-  /** A router without blue-green pools. */
+  /** A router without experiment splits. */
+  public RouterConfig(
+      String type, String runtimeApi, Duration commandTimeout, Map<String, PoolConfig> pools) {
+    this(type, runtimeApi, commandTimeout, pools, null);
+  }
+
+  /** A router without blue-green pools or splits. */
   public RouterConfig(String type, String runtimeApi, Duration commandTimeout) {
-    this(type, runtimeApi, commandTimeout, null);
+    this(type, runtimeApi, commandTimeout, null, null);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
+import io.bellwether.activities.config.SplitConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * Starts a local HAProxy with one frontend and one round-robin backend, plus optional blue-green
  * pools each on a frontend of its own ({@link Options#withPool}), an optional canary route on the
- * main frontend ({@link Options#withCanaryRoute}) and an optional Prometheus exporter frontend
+ * main frontend ({@link Options#withCanaryRoute}), optional experiment splits on the main frontend
+ * ahead of everything else ({@link Options#withSplit}) and an optional Prometheus exporter frontend
  * ({@link Options#withPrometheusExporter}), for tests, the sandbox,
  * end-to-end tests and the bench. HAProxy runs in the foreground ({@code -db}), so the process we
  * start is HAProxy itself and {@link #close()} stops exactly it.
@@ -40,6 +42,12 @@ import java.util.regex.Pattern;
 public final class HaproxyLauncher implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
   private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_]+");
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** Request headers a split sets for the instances; deleted from every incoming request. */
+  public static final String VARIANT_HEADER = "x-bellwether-variant";
+  /** How the request was assigned: forced, segment, cookie, hash or random. */
+  public static final String ASSIGNMENT_HEADER = "x-bellwether-assignment";
   private static final String SERVER_STATE_FILE = "server-state";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -58,6 +66,7 @@ public final class HaproxyLauncher implements AutoCloseable {
    *     none
    * @param prometheusExporterPort port of the {@code fe_metrics} frontend serving HAProxy's
    *     Prometheus exporter at {@code /metrics}; 0 for none
+   * @param splits experiment splits on the main frontend, in the order their rules run
    */
   public record Options(
       boolean agentCheck,
@@ -65,14 +74,28 @@ public final class HaproxyLauncher implements AutoCloseable {
       boolean httpHealthCheck,
       List<Pool> pools,
       CanaryRoute canaryRoute,
-      int prometheusExporterPort) {
+      int prometheusExporterPort,
+      List<Split> splits) {
     public Options {
       agentPorts = agentPorts == null ? Map.of() : Map.copyOf(agentPorts);
       pools = pools == null ? List.of() : List.copyOf(pools);
+      splits = splits == null ? List.of() : List.copyOf(splits);
       if (prometheusExporterPort < 0 || prometheusExporterPort > 65535) {
         throw new IllegalArgumentException(
             "prometheus exporter port must be 1 to 65535 (0 for none), got " + prometheusExporterPort);
       }
+    }
+
+    /** Without experiment splits. */
+    public Options(
+        boolean agentCheck,
+        Map<String, Integer> agentPorts,
+        boolean httpHealthCheck,
+        List<Pool> pools,
+        CanaryRoute canaryRoute,
+        int prometheusExporterPort) {
+      this(
+          agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, prometheusExporterPort, null);
     }
 
     /** Without a canary route or an exporter. */
@@ -101,7 +124,7 @@ public final class HaproxyLauncher implements AutoCloseable {
       List<Pool> more = new ArrayList<>(pools);
       more.add(new Pool(pool, frontendPort, slots));
       return new Options(
-          agentCheck, agentPorts, httpHealthCheck, more, canaryRoute, prometheusExporterPort);
+          agentCheck, agentPorts, httpHealthCheck, more, canaryRoute, prometheusExporterPort, splits);
     }
 
     /**
@@ -120,7 +143,8 @@ public final class HaproxyLauncher implements AutoCloseable {
           httpHealthCheck,
           pools,
           new CanaryRoute(backend, slots),
-          prometheusExporterPort);
+          prometheusExporterPort,
+          splits);
     }
 
     /**
@@ -131,7 +155,65 @@ public final class HaproxyLauncher implements AutoCloseable {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("prometheus exporter port must be 1 to 65535, got " + port);
       }
-      return new Options(agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, port);
+      return new Options(agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, port, splits);
+    }
+
+    /**
+     * These options plus an experiment split on the main frontend, with the default header and
+     * cookie names ({@link SplitConfig}): backends {@code <name>_v1} to {@code <name>_v<variants>}
+     * of {@code slots} empty slots each ({@code s1..sN}, in MAINT), the split's map file {@code
+     * <dir>/<name>.map} (holding {@code <name>.open off}) and six empty sibling map files (see
+     * {@link HaproxySplit.SplitMap}). Its rules run before the canary route's and before {@code
+     * default_backend}; closed, they change nothing but deleting the {@code x-bellwether-variant}
+     * and {@code x-bellwether-assignment} request headers.
+     */
+    public Options withSplit(String name, int variants, int slots) {
+      return withSplit(
+          new Split(
+              name,
+              variants,
+              slots,
+              SplitConfig.DEFAULT_USER_HEADER,
+              SplitConfig.DEFAULT_SEGMENT_HEADER,
+              SplitConfig.DEFAULT_SEGMENT_COOKIE,
+              SplitConfig.DEFAULT_STICKY_COOKIE));
+    }
+
+    /** These options plus the experiment split {@code split}, as {@link #withSplit(String, int, int)}. */
+    public Options withSplit(Split split) {
+      List<Split> more = new ArrayList<>(splits);
+      more.add(split);
+      return new Options(
+          agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, prometheusExporterPort, more);
+    }
+  }
+
+  /**
+   * An experiment split on the main frontend.
+   *
+   * @param name letters, digits and {@code _} (it becomes part of HAProxy variable names)
+   * @param variants how many variant backends, 2 to 10
+   * @param slots server slots per variant backend, 1 to 100
+   * @param userHeader request header holding the user id
+   * @param segmentHeader request header whose value may select a segment
+   * @param segmentCookie cookie whose value may select a segment
+   * @param stickyCookie cookie that keeps a random draw
+   */
+  public record Split(
+      String name,
+      int variants,
+      int slots,
+      String userHeader,
+      String segmentHeader,
+      String segmentCookie,
+      String stickyCookie) {
+    /** {@code <name>_v1} to {@code <name>_v<variants>}. */
+    public List<String> backends() {
+      List<String> out = new ArrayList<>();
+      for (int i = 1; i <= variants; i++) {
+        out.add(name + "_v" + i);
+      }
+      return List.copyOf(out);
     }
   }
 
@@ -180,6 +262,7 @@ public final class HaproxyLauncher implements AutoCloseable {
   private volatile Process process;
   private final List<Route> routes;
   private final CanaryRoute canaryRoute;
+  private final List<Split> splits;
   private final int prometheusExporterPort;
   private final Path dir;
   private final Path configFile;
@@ -200,6 +283,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     this.process = process;
     this.routes = routes(options, frontendPort);
     this.canaryRoute = options.canaryRoute();
+    this.splits = options.splits();
     this.prometheusExporterPort = options.prometheusExporterPort();
     this.dir = dir;
     this.configFile = configFile;
@@ -219,10 +303,11 @@ public final class HaproxyLauncher implements AutoCloseable {
    * Writes {@code haproxy.cfg} into {@code dir}, starts HAProxy on it and returns once the admin
    * socket answers {@code show info}. {@code servers} maps server name to {@code 127.0.0.1:port}
    * and keeps its iteration order in the backend. Every pool (blue-green or canary route) gets a
-   * fresh map file and three empty segment map files. Throws {@link IOException} with the tail of
-   * {@code haproxy.log} when HAProxy does not come up within 10 s; nothing is left running then.
-   * Throws {@link IllegalArgumentException} for bad names, slot counts, a canary route on another
-   * backend than {@code backend}, or two pools (or backends) of the same name.
+   * fresh map file and three empty segment map files; every split a map file holding only {@code
+   * <split>.open off} and six empty map files. Throws {@link IOException} with the tail of {@code
+   * haproxy.log} when HAProxy does not come up within 10 s; nothing is left running then. Throws
+   * {@link IllegalArgumentException} for bad names, slot or variant counts, a canary route on
+   * another backend than {@code backend}, or two pools, splits (or backends) of the same name.
    */
   public static HaproxyLauncher start(
       Path dir, int frontendPort, String backend, Map<String, String> servers, Options options)
@@ -254,6 +339,15 @@ public final class HaproxyLauncher implements AutoCloseable {
         Files.writeString(segment.mapFile(mapFile(absDir, p), p), "");
       }
     }
+    // Maps left by an earlier run in this directory would route its experiment.
+    for (Split split : opts.splits()) {
+      Path main = mapFile(absDir, split.name());
+      for (HaproxySplit.SplitMap map : HaproxySplit.SplitMap.values()) {
+        Files.writeString(
+            map.file(main, split.name()),
+            map == HaproxySplit.SplitMap.MAIN ? split.name() + ".open off\n" : "");
+      }
+    }
     // A state file left by an earlier run in this directory would restore its slots.
     Files.deleteIfExists(absDir.resolve(SERVER_STATE_FILE));
     Path logFile = absDir.resolve("haproxy.log");
@@ -280,12 +374,7 @@ public final class HaproxyLauncher implements AutoCloseable {
       if (!poolNames.add(pool.name())) {
         throw new IllegalArgumentException("two pools named " + pool.name());
       }
-      for (String be : pool.backends()) {
-        if (!backendNames.add(be)) {
-          throw new IllegalArgumentException(
-              "pool " + pool.name() + ": backend " + be + " exists already");
-        }
-      }
+      claimBackends("pool " + pool.name(), pool.backends(), backendNames);
     }
     CanaryRoute canary = opts.canaryRoute();
     if (canary != null) {
@@ -297,10 +386,42 @@ public final class HaproxyLauncher implements AutoCloseable {
       if (!poolNames.add(canary.backend())) {
         throw new IllegalArgumentException("a pool is named like the canary route " + canary.backend());
       }
-      if (!backendNames.add(canary.canaryBackend())) {
-        throw new IllegalArgumentException(
-            "canary route: backend " + canary.canaryBackend() + " exists already");
+      claimBackends("canary route", List.of(canary.canaryBackend()), backendNames);
+    }
+    for (Split split : opts.splits()) {
+      if (split == null) {
+        throw new IllegalArgumentException("a split is null");
       }
+      requirePool("split", split.name(), split.slots());
+      if (split.variants() < 2 || split.variants() > 10) {
+        throw new IllegalArgumentException(
+            "split " + split.name() + ": variants must be 2 to 10, got " + split.variants());
+      }
+      // Its map files are named like a pool's: one name for both would share them.
+      if (!poolNames.add(split.name())) {
+        throw new IllegalArgumentException(
+            "split " + split.name() + ": a pool, canary route or split has that name already");
+      }
+      claimBackends("split " + split.name(), split.backends(), backendNames);
+      requireToken("split " + split.name() + " user header", split.userHeader(), HEADER_NAME);
+      requireToken("split " + split.name() + " segment header", split.segmentHeader(), HEADER_NAME);
+      requireToken("split " + split.name() + " segment cookie", split.segmentCookie(), COOKIE_NAME);
+      requireToken("split " + split.name() + " sticky cookie", split.stickyCookie(), COOKIE_NAME);
+    }
+  }
+
+  /** Adds {@code backends} to {@code taken}; throws when one is there already ("exists already"). */
+  private static void claimBackends(String owner, List<String> backends, Set<String> taken) {
+    for (String be : backends) {
+      if (!taken.add(be)) {
+        throw new IllegalArgumentException(owner + ": backend " + be + " exists already");
+      }
+    }
+  }
+
+  private static void requireToken(String what, String value, Pattern pattern) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " must match " + pattern + ": " + value);
     }
   }
 
@@ -418,8 +539,27 @@ public final class HaproxyLauncher implements AutoCloseable {
     cfg.append('\n');
     cfg.append("frontend fe_").append(backend).append('\n');
     cfg.append("  bind 127.0.0.1:").append(frontendPort).append('\n');
+    // What a split tells the instances must come from the split alone, never from the client.
+    cfg.append("  http-request del-header ").append(VARIANT_HEADER).append('\n');
+    cfg.append("  http-request del-header ").append(ASSIGNMENT_HEADER).append('\n');
+    // All http-request rules run before any use_backend, whatever their order in the file; they
+    // are written that way so that HAProxy has nothing to warn about.
+    for (Split split : options.splits()) {
+      appendSplitRequestRules(cfg, dir, split);
+    }
     if (options.canaryRoute() != null) {
-      appendRoutingRules(cfg, dir, options.canaryRoute().backend());
+      appendRoutingVars(cfg, dir, options.canaryRoute().backend());
+    }
+    for (Split split : options.splits()) {
+      appendSplitResponseRules(cfg, split);
+    }
+    for (Split split : options.splits()) {
+      cfg.append("  # Split '").append(split.name()).append("' first, then the canary route.\n");
+      cfg.append("  use_backend %[var(txn.").append(split.name()).append("_be)] if bw_")
+          .append(split.name()).append("_hit\n");
+    }
+    if (options.canaryRoute() != null) {
+      appendRoutingBackends(cfg, dir, options.canaryRoute().backend());
     }
     // With a canary route this is only reached when the map lost its keys.
     cfg.append("  default_backend ").append(backend).append('\n');
@@ -445,6 +585,11 @@ public final class HaproxyLauncher implements AutoCloseable {
     if (options.canaryRoute() != null) {
       appendSlotBackend(cfg, options.canaryRoute().canaryBackend(), options.canaryRoute().slots());
     }
+    for (Split split : options.splits()) {
+      for (String be : split.backends()) {
+        appendSlotBackend(cfg, be, split.slots());
+      }
+    }
     for (Pool pool : options.pools()) {
       appendPool(cfg, dir, pool);
     }
@@ -462,24 +607,31 @@ public final class HaproxyLauncher implements AutoCloseable {
     cfg.append('\n');
     cfg.append("frontend fe_").append(p).append('\n');
     cfg.append("  bind 127.0.0.1:").append(pool.frontendPort()).append('\n');
-    appendRoutingRules(cfg, dir, p);
+    appendRoutingVars(cfg, dir, p);
+    appendRoutingBackends(cfg, dir, p);
     for (String be : pool.backends()) {
       appendSlotBackend(cfg, be, pool.slots());
     }
   }
 
-  /**
-   * The rules of a pool frontend, in order: preview, the three segments, the percentage, live. The
-   * segment rules match the header's (last) value, the cookie's value or the user id as a key of
-   * the segment map; a value that is no key, or no header at all, falls through.
-   */
-  private static void appendRoutingRules(StringBuilder cfg, Path dir, String p) {
-    Path mapPath = mapFile(dir, p);
-    String map = mapPath.toString();
+  /** The variable the pool's routing rules ({@link #appendRoutingBackends}) read. */
+  private static void appendRoutingVars(StringBuilder cfg, Path dir, String p) {
+    String map = mapFile(dir, p).toString();
     // The percentage is read once per request into a variable; 'sub' takes a variable, not a
     // fetch. Every key has a default, so a map missing a key still routes everything to live.
     cfg.append("  http-request set-var(txn.").append(p).append("_pct) str(").append(p)
         .append(".candidate_pct),map(").append(map).append(",0)\n");
+  }
+
+  /**
+   * The rules of a pool, in order: preview, the three segments, the percentage, live. The segment
+   * rules match the header's (last) value, the cookie's value or the user id as a key of the
+   * segment map; a value that is no key, or no header at all, falls through. They read the variable
+   * of {@link #appendRoutingVars}.
+   */
+  private static void appendRoutingBackends(StringBuilder cfg, Path dir, String p) {
+    Path mapPath = mapFile(dir, p);
+    String map = mapPath.toString();
     cfg.append("  use_backend %[str(").append(p).append(".candidate),map(").append(map)
         .append(")] if { req.hdr(").append(HaproxyPoolSwitch.PREVIEW_HEADER)
         .append(") -m found } { str(").append(p).append(".preview),map(").append(map)
@@ -492,6 +644,108 @@ public final class HaproxyLauncher implements AutoCloseable {
     cfg.append("  use_backend %[str(").append(p).append(".candidate),map(").append(map)
         .append(")] if { rand(100),sub(txn.").append(p).append("_pct) -m int lt 0 }\n");
     cfg.append("  use_backend %[str(").append(p).append(".live),map(").append(map).append(")]\n");
+  }
+
+  /**
+   * The request rules of an experiment split, exactly in the order of {@link HaproxySplit}'s
+   * contract: forced user, segment header, segment cookie, sticky cookie, bucket; then the headers
+   * for the instances. Only variables are set here; the split's {@code use_backend} comes before
+   * every other one. Measured on HAProxy 2.6.12: {@code set-var} whose expression finds nothing
+   * (a map lookup without a key, a missing header) leaves the variable unset, so "not found yet"
+   * is an ACL on the variable; {@code concat(,txn.VAR,)}, {@code xxh32}, {@code mod(100)} and
+   * {@code map_int} work as used; {@code http-response} sees the {@code txn} variables.
+   */
+  private static void appendSplitRequestRules(StringBuilder cfg, Path dir, Split split) {
+    String s = split.name();
+    Path main = mapFile(dir, s);
+    String m = main.toString();
+    String v = "txn." + s + "_";
+    String open = "bw_" + s + "_open";
+    String hit = "bw_" + s + "_hit";
+    String how = "bw_" + s + "_how";
+    String user = "req.hdr(" + split.userHeader() + ")";
+    String fresh = open + " !" + hit;
+    cfg.append("  # --- Split '").append(s).append("' (Bellwether experiments) ---\n");
+    cfg.append("  # Only while '").append(s).append(".open' is 'on' in ").append(m)
+        .append(", and no split before it took the request.\n");
+    cfg.append("  # First match wins; a request that matches nothing goes on as without the split.\n");
+    cfg.append("  acl ").append(open).append(" var(").append(v).append("open) -m str on\n");
+    cfg.append("  acl ").append(hit).append(" var(").append(v).append("be) -m found\n");
+    cfg.append("  acl ").append(how).append(" var(").append(v).append("how) -m found\n");
+    cfg.append("  http-request set-var(").append(v).append("open) str(").append(s)
+        .append(".open),map(").append(m).append(",off) if !{ var(txn.bw_split) -m found }\n");
+    cfg.append("  http-request set-var(").append(v).append("salt) str(").append(s)
+        .append(".salt),map(").append(m).append(") if ").append(open).append('\n');
+    cfg.append("  # 1. forced: the user id is a key of the users map (value: the backend)\n");
+    cfg.append("  http-request set-var(").append(v).append("be) ").append(user).append(",map(")
+        .append(HaproxySplit.SplitMap.USERS.file(main, s)).append(") if ").append(open).append('\n');
+    cfg.append("  http-request set-var(").append(v).append("how) str(forced) if ").append(hit)
+        .append('\n');
+    cfg.append("  # 2. and 3. segment: the segment header's, then the segment cookie's value\n");
+    cfg.append("  http-request set-var(").append(v).append("be) req.hdr(")
+        .append(split.segmentHeader()).append("),map(")
+        .append(HaproxySplit.SplitMap.SEG_HEADER.file(main, s)).append(") if ").append(fresh)
+        .append('\n');
+    cfg.append("  http-request set-var(").append(v).append("be) req.cook(")
+        .append(split.segmentCookie()).append("),map(")
+        .append(HaproxySplit.SplitMap.SEG_COOKIE.file(main, s)).append(") if ").append(fresh)
+        .append('\n');
+    cfg.append("  http-request set-var(").append(v).append("how) str(segment) if ").append(hit)
+        .append(" !").append(how).append('\n');
+    cfg.append("  # 4. cookie: ").append(split.stickyCookie())
+        .append("=<salt>.<backend> is a key of the sticky map, which holds the current salt's\n");
+    cfg.append("  #    keys only; '<salt>.out' keeps a visitor drawn outside every share outside.\n");
+    cfg.append("  http-request set-var(").append(v).append("sticky) req.cook(")
+        .append(split.stickyCookie()).append("),map(")
+        .append(HaproxySplit.SplitMap.STICKY.file(main, s)).append(") if ").append(fresh)
+        .append('\n');
+    cfg.append("  http-request set-var(").append(v).append("be) var(").append(v)
+        .append("sticky) if ").append(fresh).append(" !{ var(").append(v)
+        .append("sticky) -m str out }\n");
+    cfg.append("  http-request set-var(").append(v).append("how) str(cookie) if ").append(hit)
+        .append(" !").append(how).append('\n');
+    cfg.append("  # 5. bucket 0..99: with stickiness 'hash' and a non-empty user id\n");
+    cfg.append("  #    xxh32(user id + salt) mod 100, else rand(100); the buckets map (map_int)\n");
+    cfg.append("  #    holds the buckets of every share.\n");
+    cfg.append("  http-request set-var(").append(v).append("draw) str(hash) if ").append(fresh)
+        .append(" !{ var(").append(v).append("sticky) -m found } { ").append(user)
+        .append(" -m len gt 0 } { str(").append(s).append(".stickiness),map(").append(m)
+        .append(",hash) -m str hash }\n");
+    cfg.append("  http-request set-var(").append(v).append("bucket) ").append(user)
+        .append(",concat(,").append(v).append("salt,),xxh32,mod(100) if { var(").append(v)
+        .append("draw) -m str hash }\n");
+    cfg.append("  http-request set-var(").append(v).append("draw) str(random) if ").append(fresh)
+        .append(" !{ var(").append(v).append("sticky) -m found } !{ var(").append(v)
+        .append("draw) -m found }\n");
+    cfg.append("  http-request set-var(").append(v).append("bucket) rand(100) if { var(")
+        .append(v).append("draw) -m str random }\n");
+    cfg.append("  http-request set-var(").append(v).append("be) var(").append(v)
+        .append("bucket),map_int(").append(HaproxySplit.SplitMap.BUCKETS.file(main, s))
+        .append(") if ").append(fresh).append(" { var(").append(v).append("bucket) -m found }\n");
+    cfg.append("  http-request set-var(").append(v).append("how) var(").append(v)
+        .append("draw) if ").append(hit).append(" !").append(how).append('\n');
+    cfg.append("  # Tell the instances the variant (names map: backend -> variant) and how.\n");
+    cfg.append("  http-request set-header ").append(VARIANT_HEADER).append(" %[var(").append(v)
+        .append("be),map(").append(HaproxySplit.SplitMap.NAMES.file(main, s)).append(")] if ")
+        .append(hit).append('\n');
+    cfg.append("  http-request set-header ").append(ASSIGNMENT_HEADER).append(" %[var(")
+        .append(v).append("how)] if ").append(hit).append('\n');
+    cfg.append("  http-request set-var(txn.bw_split) str(").append(s).append(") if ").append(hit)
+        .append('\n');
+  }
+
+  /** A random draw is kept in the sticky cookie, also one that fell outside every share. */
+  private static void appendSplitResponseRules(StringBuilder cfg, Split split) {
+    String s = split.name();
+    String v = "txn." + s + "_";
+    String cookie = split.stickyCookie();
+    cfg.append("  # Split '").append(s).append("': keep a random draw in the sticky cookie.\n");
+    cfg.append("  http-response add-header Set-Cookie \"").append(cookie).append("=%[var(")
+        .append(v).append("salt)].%[var(").append(v).append("be)]; Path=/; HttpOnly\" if { var(")
+        .append(v).append("how) -m str random }\n");
+    cfg.append("  http-response add-header Set-Cookie \"").append(cookie).append("=%[var(")
+        .append(v).append("salt)].out; Path=/; HttpOnly\" if { var(").append(v)
+        .append("draw) -m str random } !bw_").append(s).append("_hit\n");
   }
 
   private static void appendSlotBackend(StringBuilder cfg, String be, int slots) {
@@ -576,8 +830,13 @@ public final class HaproxyLauncher implements AutoCloseable {
    * pool; only {@code <backend>_canary} of a canary route, whose live backend has fixed servers).
    */
   public List<String> poolSlots(String pool) {
+    return slotNames(route(pool).slots());
+  }
+
+  /** {@code s1..s<count>}. */
+  private static List<String> slotNames(int count) {
     List<String> out = new ArrayList<>();
-    for (int i = 1; i <= route(pool).slots(); i++) {
+    for (int i = 1; i <= count; i++) {
       out.add("s" + i);
     }
     return out;
@@ -596,14 +855,65 @@ public final class HaproxyLauncher implements AutoCloseable {
 
   /**
    * This HAProxy as a configured router of type {@code haproxy}, with all its pools (the canary
-   * route included).
+   * route included) and splits.
    */
   public RouterConfig routerConfig() {
     Map<String, PoolConfig> out = new LinkedHashMap<>();
     for (Route r : routes) {
       out.put(r.name(), poolConfig(r.name()));
     }
-    return new RouterConfig("haproxy", runtimeApi(), null, out);
+    Map<String, SplitConfig> splitConfigs = new LinkedHashMap<>();
+    for (Split split : splits) {
+      splitConfigs.put(split.name(), splitConfig(split.name()));
+    }
+    return new RouterConfig("haproxy", runtimeApi(), null, out, splitConfigs);
+  }
+
+  /** Names of the experiment splits, in the order their rules run. */
+  public List<String> splits() {
+    return splits.stream().map(Split::name).toList();
+  }
+
+  /** The split's variant backends: {@code <split>_v1} to {@code <split>_v<variants>}. */
+  public List<String> splitBackends(String split) {
+    return split(split).backends();
+  }
+
+  /** The slot names {@code s1..sN} of every variant backend of the split. */
+  public List<String> splitSlots(String split) {
+    return slotNames(split(split).slots());
+  }
+
+  /** The split's own map file {@code <dir>/<split>.map}, as the frontend names it. */
+  public Path splitMapFile(String split) {
+    return mapFile(dir, split(split).name());
+  }
+
+  /** One of the split's map files, as the frontend names it. */
+  public Path splitMapFile(String split, HaproxySplit.SplitMap map) {
+    return map.file(splitMapFile(split), split(split).name());
+  }
+
+  /** The split as worker configuration: {@code bellwether.routers.<name>.splits.<split>}. */
+  public SplitConfig splitConfig(String split) {
+    Split s = split(split);
+    return new SplitConfig(
+        s.backends(),
+        splitMapFile(split).toString(),
+        serverStateFile().toString(),
+        s.stickyCookie(),
+        s.userHeader(),
+        s.segmentHeader(),
+        s.segmentCookie());
+  }
+
+  private Split split(String name) {
+    for (Split s : splits) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("no split named '" + name + "' in this HAProxy");
   }
 
   private Route route(String name) {

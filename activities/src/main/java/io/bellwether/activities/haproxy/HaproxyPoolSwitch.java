@@ -3,18 +3,13 @@ package io.bellwether.activities.haproxy;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.RouterRejectedException;
-import io.bellwether.activities.router.RouterUnavailableException;
 import io.bellwether.activities.router.UnknownBackendException;
 import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.activities.ServerState;
 import io.bellwether.contracts.bluegreen.PoolState;
 import io.bellwether.contracts.canary.SegmentRoute;
 import java.util.ArrayList;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,16 +102,29 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
   private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]+");
 
   private final HaproxyRuntimeApi api;
+  private final HaproxyMaps runtimeMaps;
   private final HaproxyRouter router;
   private final Map<String, PoolConfig> pools;
+  private final Set<String> moreStateFiles;
   // Steps of one change must not interleave with another change to the same pool from this worker.
   private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
 
   /** {@code pools} by name; each must have two backends and a map file (checked at startup). */
   public HaproxyPoolSwitch(HaproxyRuntimeApi api, Map<String, PoolConfig> pools) {
+    this(api, pools, Set.of());
+  }
+
+  /**
+   * As {@link #HaproxyPoolSwitch(HaproxyRuntimeApi, Map)}, also saving the server state to {@code
+   * moreStateFiles} (those of the router's experiment splits, whose slots are assigned here too).
+   */
+  public HaproxyPoolSwitch(
+      HaproxyRuntimeApi api, Map<String, PoolConfig> pools, java.util.Collection<String> moreStateFiles) {
     this.api = api;
+    this.runtimeMaps = new HaproxyMaps(api, "is it the path the frontend uses?");
     this.router = new HaproxyRouter(api);
     this.pools = Map.copyOf(pools);
+    this.moreStateFiles = new LinkedHashSet<>(moreStateFiles == null ? Set.of() : moreStateFiles);
   }
 
   @Override
@@ -144,7 +152,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
     PoolConfig c = config(pool);
     synchronized (lock(pool)) {
       Map<String, String> map = readMap(c);
-      setKey(c, map, pool + ".candidate_pct", Integer.toString(percent));
+      runtimeMaps.set(c.mapFile(), map, pool + ".candidate_pct", Integer.toString(percent));
       persist(c);
       return state(pool);
     }
@@ -191,10 +199,10 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
                   + expectedLive
                   + "' with 100% first)");
         }
-        setKey(c, map, pool + ".preview", "off");
-        setKey(c, map, pool + ".live", expectedLive);
-        setKey(c, map, pool + ".candidate_pct", "0");
-        setKey(c, map, pool + ".candidate", other);
+        runtimeMaps.set(c.mapFile(), map, pool + ".preview", "off");
+        runtimeMaps.set(c.mapFile(), map, pool + ".live", expectedLive);
+        runtimeMaps.set(c.mapFile(), map, pool + ".candidate_pct", "0");
+        runtimeMaps.set(c.mapFile(), map, pool + ".candidate", other);
       }
       persist(c);
       return state(pool);
@@ -206,7 +214,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
     PoolConfig c = config(pool);
     synchronized (lock(pool)) {
       Map<String, String> map = readMap(c);
-      setKey(c, map, pool + ".preview", on ? "on" : "off");
+      runtimeMaps.set(c.mapFile(), map, pool + ".preview", on ? "on" : "off");
       persist(c);
       return state(pool);
     }
@@ -238,15 +246,15 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
       for (Segment segment : Segment.values()) {
         String file = segmentMap(c, pool, segment);
         Set<String> want = new LinkedHashSet<>(segment.valuesOf(wanted));
-        Map<String, String> have = readMap(file);
+        Map<String, String> have = runtimeMaps.read(file);
         for (String key : have.keySet()) {
           if (!want.contains(key)) {
-            mapCommand("del map " + file + " " + key);
+            runtimeMaps.runForgiving("del map " + file + " " + key);
           }
         }
         for (String value : want) {
           if (!have.containsKey(value)) {
-            mapCommand("add map " + file + " " + value + " 1");
+            runtimeMaps.runForgiving("add map " + file + " " + value + " 1");
           }
         }
       }
@@ -264,21 +272,13 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
     PoolConfig c = config(pool);
     List<List<String>> lists = new ArrayList<>();
     for (Segment segment : Segment.values()) {
-      lists.add(List.copyOf(readMap(segmentMap(c, pool, segment)).keySet()));
+      lists.add(List.copyOf(runtimeMaps.read(segmentMap(c, pool, segment)).keySet()));
     }
     return new SegmentRoute(lists.get(0), lists.get(1), lists.get(2));
   }
 
   private static String segmentMap(PoolConfig c, String pool, Segment segment) {
     return segment.mapFile(Path.of(c.mapFile()), pool).toString();
-  }
-
-  private void mapCommand(String cmd) {
-    String answer = api.execute(cmd).strip();
-    // A key already gone is what a retry after a lost answer finds.
-    if (!answer.isEmpty() && !answer.toLowerCase(Locale.ROOT).contains("not found")) {
-      throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer);
-    }
   }
 
   /**
@@ -344,39 +344,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
 
   /** Key to value as HAProxy holds the pool's map now, in the map's order. */
   private Map<String, String> readMap(PoolConfig c) {
-    return readMap(c.mapFile());
-  }
-
-  /** Key to value as HAProxy holds the map file now, in the map's order. */
-  private Map<String, String> readMap(String mapFile) {
-    String answer = api.execute("show map " + mapFile);
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : answer.split("\r?\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      // "0x55d0c8a1b2c0 key value"
-      String[] parts = line.split("\\s+", 3);
-      if (parts.length < 2 || !parts[0].startsWith("0x")) {
-        throw new RouterRejectedException(
-            "HAProxy has no map '" + mapFile + "' loaded (is it the path the frontend uses?): " + answer.strip());
-      }
-      out.put(parts[1], parts.length == 3 ? parts[2] : "");
-    }
-    return out;
-  }
-
-  private void setKey(PoolConfig c, Map<String, String> map, String key, String value) {
-    if (value.equals(map.get(key))) {
-      return;
-    }
-    String verb = map.containsKey(key) ? "set" : "add";
-    String cmd = verb + " map " + c.mapFile() + " " + key + " " + value;
-    String answer = api.execute(cmd);
-    if (!answer.isBlank()) {
-      throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer.strip());
-    }
-    map.put(key, value);
+    return runtimeMaps.read(c.mapFile());
   }
 
   /**
@@ -385,7 +353,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
    * files.
    */
   private void persist(PoolConfig c) {
-    writeMapFile(c.mapFile());
+    runtimeMaps.writeFile(c.mapFile());
     persistState();
   }
 
@@ -396,26 +364,22 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
    */
   private void persistSegments(PoolConfig c, String pool) {
     for (Segment segment : Segment.values()) {
-      writeMapFile(segmentMap(c, pool, segment));
+      runtimeMaps.writeFile(segmentMap(c, pool, segment));
     }
     persistState();
   }
 
-  private void writeMapFile(String mapFile) {
-    StringBuilder text =
-        new StringBuilder("# Written by Bellwether on every change; HAProxy loads it at start.\n");
-    for (Map.Entry<String, String> e : readMap(mapFile).entrySet()) {
-      text.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
-    }
-    write(Path.of(mapFile), text.toString());
-  }
-
-  /** Saves {@code show servers state} to every state file the pools name. */
+  /** Saves {@code show servers state} to every state file the pools (and splits) name. */
   private void persistState() {
     Set<String> stateFiles = new LinkedHashSet<>();
     for (PoolConfig c : pools.values()) {
       if (c.stateFile() != null && !c.stateFile().isBlank()) {
         stateFiles.add(c.stateFile());
+      }
+    }
+    for (String f : moreStateFiles) {
+      if (f != null && !f.isBlank()) {
+        stateFiles.add(f);
       }
     }
     if (stateFiles.isEmpty()) {
@@ -426,18 +390,7 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
       throw new RouterRejectedException("unexpected 'show servers state' answer: " + state.strip());
     }
     for (String stateFile : stateFiles) {
-      write(Path.of(stateFile), state);
-    }
-  }
-
-  private static void write(Path file, String content) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".bellwether-tmp");
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      // The router holds the change; a retry of the same call writes the file again.
-      throw new RouterUnavailableException("cannot write " + file + ": " + e.getMessage(), e);
+      HaproxyMaps.write(Path.of(stateFile), state);
     }
   }
 

@@ -67,9 +67,37 @@ public final class HaproxyRuntimeApi {
    * command with a line break, which HAProxy would run as a second command.
    */
   public String execute(String command) {
+    requireOneLine(command);
+    return send(command + "\n", command);
+  }
+
+  /**
+   * Sends one command with a payload, HAProxy's {@code <<} form (such as {@code add map @1 FILE}
+   * followed by one {@code key value} line per entry), and returns the whole answer, as {@link
+   * #execute(String)} does. Each payload line must be one non-empty line (an empty line ends the
+   * payload). Measured on HAProxy 2.6: a payload must stay well under {@code tune.bufsize} (16 kB
+   * by default); one of 25 kB got no answer at all and changed nothing, so callers send chunks.
+   */
+  public String execute(String command, java.util.List<String> payload) {
+    requireOneLine(command);
+    StringBuilder text = new StringBuilder(command).append(" <<\n");
+    for (String line : payload) {
+      requireOneLine(line);
+      if (line.isEmpty()) {
+        throw new IllegalArgumentException("an empty payload line would end the payload");
+      }
+      text.append(line).append('\n');
+    }
+    return send(text.append('\n').toString(), command + " <<");
+  }
+
+  private static void requireOneLine(String command) {
     if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
       throw new IllegalArgumentException("a runtime API command is one line: " + command);
     }
+  }
+
+  private String send(String text, String command) {
     long deadline = System.nanoTime() + timeout.toNanos();
     SocketAddress target = address;
     if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
@@ -87,7 +115,7 @@ public final class HaproxyRuntimeApi {
           await(selector, deadline, "connect");
         }
       }
-      ByteBuffer out = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
+      ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
       channel.register(selector, SelectionKey.OP_WRITE);
       while (out.hasRemaining()) {
         if (channel.write(out) == 0) {

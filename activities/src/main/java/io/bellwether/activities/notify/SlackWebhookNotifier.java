@@ -86,13 +86,15 @@ public final class SlackWebhookNotifier implements Notifier {
               + "*"
               + (n.approvers() == null || n.approvers().isEmpty()
                   ? ""
-                  : ". Approvers: " + esc(String.join(", ", n.approvers())));
+                  : ". Approvers: " + esc(String.join(", ", n.approvers())))
+              + (n.reason() == null || n.reason().isBlank() ? "" : ". " + esc(n.reason()));
       case RunNotification.KIND_TRAFFIC_STEP ->
           what + ": " + n.greenPercent() + "% of traffic on the new version";
       case RunNotification.KIND_PROMOTED -> what + " promoted";
       case RunNotification.KIND_ROLLED_BACK -> what + " rolled back: " + esc(n.reason());
       case RunNotification.KIND_FAILED -> what + " failed: " + esc(n.reason());
       case RunNotification.KIND_SUCCEEDED -> what + " succeeded";
+      case RunNotification.KIND_VARIANT_STOPPED -> what + ": a variant was stopped: " + esc(n.reason());
       // A newer event kind still reaches people, just without a tailored sentence.
       default -> what + ": " + esc(n.kind());
     };

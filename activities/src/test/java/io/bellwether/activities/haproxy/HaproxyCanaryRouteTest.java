@@ -1,5 +1,8 @@
 package io.bellwether.activities.haproxy;
 
+import static io.bellwether.activities.haproxy.HaproxyTesting.HTTP;
+import static io.bellwether.activities.haproxy.HaproxyTesting.readMapFile;
+import static io.bellwether.activities.haproxy.HaproxyTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +20,6 @@ import io.bellwether.contracts.bluegreen.PoolState;
 import io.bellwether.contracts.canary.SegmentRoute;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -41,12 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code web_canary/s1}, a blue-green pool {@code shop} beside it and the Prometheus exporter on.
  */
 class HaproxyCanaryRouteTest {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
-
   @TempDir Path dir;
 
   private final List<TestBackend> backends = new ArrayList<>();
@@ -325,11 +321,7 @@ class HaproxyCanaryRouteTest {
   }
 
   private static HttpResponse<String> send(int port, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-            .timeout(Duration.ofSeconds(5));
-    headers.forEach(req::header);
-    return HTTP.send(req.GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request(port, headers).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
@@ -351,11 +343,10 @@ class HaproxyCanaryRouteTest {
     for (int sent = 0; sent < requests; ) {
       List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
       for (int i = 0; i < 16 && sent < requests; i++, sent++) {
-        HttpRequest.Builder req =
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"))
-                .timeout(Duration.ofSeconds(5));
-        headers.forEach(req::header);
-        batch.add(HTTP.sendAsync(req.GET().build(), HttpResponse.BodyHandlers.ofString()));
+        batch.add(
+            HTTP.sendAsync(
+                request(haproxy.frontendPort(), headers).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
       }
       for (CompletableFuture<HttpResponse<String>> f : batch) {
         HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
@@ -364,17 +355,6 @@ class HaproxyCanaryRouteTest {
                 ? r.body().substring(0, r.body().indexOf('-'))
                 : "status " + r.statusCode();
         out.merge(key, 1, Integer::sum);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, String> readMapFile(Path file) throws Exception {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        String[] kv = line.split("\\s+", 2);
-        out.put(kv[0], kv[1]);
       }
     }
     return out;

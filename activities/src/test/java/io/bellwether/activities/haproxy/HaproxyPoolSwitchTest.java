@@ -1,5 +1,8 @@
 package io.bellwether.activities.haproxy;
 
+import static io.bellwether.activities.haproxy.HaproxyTesting.HTTP;
+import static io.bellwether.activities.haproxy.HaproxyTesting.readMapFile;
+import static io.bellwether.activities.haproxy.HaproxyTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,8 +19,6 @@ import io.bellwether.contracts.activities.ServerInfo;
 import io.bellwether.contracts.activities.ServerState;
 import io.bellwether.contracts.bluegreen.PoolState;
 import io.temporal.failure.ApplicationFailure;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,12 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answer {@code blue-N}, green ones {@code green-N}.
  */
 class HaproxyPoolSwitchTest {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
-
   @TempDir Path dir;
 
   private final List<TestBackend> backends = new ArrayList<>();
@@ -349,11 +343,9 @@ class HaproxyPoolSwitchTest {
 
   private HttpResponse<String> send(boolean previewHeader, boolean post) throws Exception {
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haproxy.poolFrontendPort("shop") + "/"))
-            .timeout(Duration.ofSeconds(5));
-    if (previewHeader) {
-      req.header(HaproxyPoolSwitch.PREVIEW_HEADER, "1");
-    }
+        request(
+            haproxy.poolFrontendPort("shop"),
+            previewHeader ? Map.of(HaproxyPoolSwitch.PREVIEW_HEADER, "1") : Map.of());
     req = post ? req.POST(HttpRequest.BodyPublishers.ofString("order")) : req.GET();
     return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -371,17 +363,6 @@ class HaproxyPoolSwitchTest {
 
   private static String side(String body) {
     return body.substring(0, body.indexOf('-'));
-  }
-
-  private static Map<String, String> readMapFile(Path file) throws Exception {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        String[] kv = line.split("\\s+", 2);
-        out.put(kv[0], kv[1]);
-      }
-    }
-    return out;
   }
 
   private static void awaitCount(AtomicInteger count, int atLeast) throws InterruptedException {

@@ -134,6 +134,29 @@ class NotifierAdaptersTest {
   }
 
   @Test
+  void slackSaysWhatAConfirmGateConfirmsAndWhyAVariantStopped() throws IOException {
+    SlackWebhookNotifier slack =
+        new SlackWebhookNotifier("team", new NotifierConfig("slack", server.url(SECRET_PATH), null));
+    slack.notify(
+        new RunNotification(
+            "gate-waiting", "abtest-web-checkout", "ABTest", "web", "A/B checkout", "confirm",
+            List.of("alice"), null, "WINNER one-page: 15.0% vs 10.0% <p=0.004>", null));
+    slack.notify(
+        new RunNotification(
+            "variant-stopped", "abtest-web-checkout", "ABTest", "web", "A/B checkout", null,
+            null, null, "fast: error-ratio 0.2 > 0.05", null));
+
+    assertEquals(2, server.received().size());
+    assertEquals(
+        "*web* `A/B checkout` waits at gate *confirm*. Approvers: alice."
+            + " WINNER one-page: 15.0% vs 10.0% &lt;p=0.004&gt;",
+        json(server.received().get(0).body()).get("text").asText());
+    assertEquals(
+        "*web* `A/B checkout`: a variant was stopped: fast: error-ratio 0.2 &gt; 0.05",
+        json(server.received().get(1).body()).get("text").asText());
+  }
+
+  @Test
   void genericWebhookPostsTheNotificationAsPlainJson() throws IOException {
     RunNotification step =
         new RunNotification(
