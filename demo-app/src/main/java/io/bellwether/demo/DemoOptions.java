@@ -18,6 +18,8 @@ import java.util.Set;
  * @param seed seeds the error draw, for repeatable tests; null for a random seed
  * @param threads most requests handled at once
  * @param shutdownGrace longest wait for in-flight requests on shutdown
+ * @param conversionRate overrides the catalog's conversion rate (the shop's {@code
+ *     buyProbability}) when not null
  */
 public record DemoOptions(
     String host,
@@ -29,7 +31,8 @@ public record DemoOptions(
     boolean unhealthy,
     Long seed,
     int threads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Double conversionRate) {
 
   public static final String USAGE =
       String.join(
@@ -39,8 +42,9 @@ public record DemoOptions(
           "  --port N           port to bind, 0 for any free port (default 8080)",
           "  --version V        version to serve (default 1.0.0); behaviour comes from releases.json",
           "  --instance NAME    instance name (default demo)",
-          "  --error-rate R     share of / requests answered with 500, 0 to 1",
-          "  --latency-ms N     delay added to every / request",
+          "  --error-rate R     share of traffic requests answered with 500, 0 to 1",
+          "  --latency-ms N     delay added to every traffic request",
+          "  --conversion-rate R  buyProbability answered by /shop, 0 to 1",
           "  --unhealthy        /health answers 503",
           "  --seed N           seed for the error draw",
           "  --threads N        most requests handled at once (default 200)",
@@ -56,7 +60,8 @@ public record DemoOptions(
           "--latency-ms",
           "--seed",
           "--threads",
-          "--shutdown-grace-ms");
+          "--shutdown-grace-ms",
+          "--conversion-rate");
 
   public DemoOptions {
     if (host == null || host.isBlank()) {
@@ -83,13 +88,26 @@ public record DemoOptions(
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("--shutdown-grace-ms must be 0 or more");
     }
+    if (conversionRate != null && !(conversionRate >= 0 && conversionRate <= 1)) {
+      throw new IllegalArgumentException("--conversion-rate must be 0 to 1, got " + conversionRate);
+    }
     version = version.trim();
   }
 
   /** Defaults for everything: 127.0.0.1:8080, version 1.0.0, instance {@code demo}. */
   public static DemoOptions defaults() {
     return new DemoOptions(
-        "127.0.0.1", 8080, "1.0.0", "demo", null, null, false, null, 200, Duration.ofSeconds(5));
+        "127.0.0.1",
+        8080,
+        "1.0.0",
+        "demo",
+        null,
+        null,
+        false,
+        null,
+        200,
+        Duration.ofSeconds(5),
+        null);
   }
 
   /**
@@ -108,6 +126,7 @@ public record DemoOptions(
     Long seed = null;
     int threads = o.threads;
     Duration grace = o.shutdownGrace;
+    Double conversionRate = null;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.remove(0);
@@ -143,11 +162,22 @@ public record DemoOptions(
         case "--seed" -> seed = whole(name, value);
         case "--threads" -> threads = integer(name, value);
         case "--shutdown-grace-ms" -> grace = Duration.ofMillis(integer(name, value));
+        case "--conversion-rate" -> conversionRate = decimal(name, value);
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
     }
     return new DemoOptions(
-        host, port, version, instance, errorRate, latencyMs, unhealthy, seed, threads, grace);
+        host,
+        port,
+        version,
+        instance,
+        errorRate,
+        latencyMs,
+        unhealthy,
+        seed,
+        threads,
+        grace,
+        conversionRate);
   }
 
   private static int integer(String name, String value) {

@@ -92,7 +92,7 @@ public final class HttpMetrics {
     return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 
-  private static String escape(String value) {
+  static String escape(String value) {
     return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

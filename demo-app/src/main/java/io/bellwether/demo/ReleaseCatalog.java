@@ -33,7 +33,8 @@ public final class ReleaseCatalog {
 
   /**
    * Reads a catalog document: {@code {"releases": [{"version": ..., "errorRate": ..., "latencyMs":
-   * ..., "healthy": ..., "tailRate": ..., "tailMinMs": ..., "tailMaxMs": ..., "note": ...}]}}.
+   * ..., "healthy": ..., "tailRate": ..., "tailMinMs": ..., "tailMaxMs": ..., "conversionRate":
+   * ..., "note": ...}]}}.
    * Unknown fields are an error, so a misspelt fault cannot
    * silently turn a bad release into a good one.
    */
@@ -71,6 +72,7 @@ public final class ReleaseCatalog {
     double tailRate = 0;
     int tailMinMs = 0;
     int tailMaxMs = 0;
+    double conversionRate = Release.DEFAULT_CONVERSION_RATE;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -88,6 +90,10 @@ public final class ReleaseCatalog {
         case "tailRate" -> {
           expectNumber(p, value, field);
           tailRate = p.getDoubleValue();
+        }
+        case "conversionRate" -> {
+          expectNumber(p, value, field);
+          conversionRate = p.getDoubleValue();
         }
         case "tailMinMs" -> {
           expect(p, value, JsonToken.VALUE_NUMBER_INT, field);
@@ -108,7 +114,15 @@ public final class ReleaseCatalog {
     }
     try {
       return new Release(
-          version, errorRate, latencyMs, healthy, note, tailRate, tailMinMs, tailMaxMs);
+          version,
+          errorRate,
+          latencyMs,
+          healthy,
+          note,
+          tailRate,
+          tailMinMs,
+          tailMaxMs,
+          conversionRate);
     } catch (IllegalArgumentException e) {
       throw new IOException("bad release at " + p.currentLocation() + ": " + e.getMessage(), e);
     }

@@ -32,6 +32,8 @@ class DemoOptionsTest {
     assertEquals(300, o.latencyMs());
     assertTrue(o.unhealthy());
     assertEquals(3L, o.seed());
+    assertNull(o.conversionRate());
+    assertEquals(0.25, DemoOptions.parse("--conversion-rate=0.25").conversionRate());
   }
 
   @ParameterizedTest
@@ -45,6 +47,8 @@ class DemoOptionsTest {
         "--version|' '",
         "--colour|red",
         "--threads|0",
+        "--conversion-rate|1.5",
+        "--conversion-rate|lots",
       })
   void rejectsBadArguments(String name, String value) {
     IllegalArgumentException e =

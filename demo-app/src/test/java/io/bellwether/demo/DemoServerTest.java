@@ -55,6 +55,25 @@ class DemoServerTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A shop request as HAProxy forwards it: router headers set, or none when a header is null. */
+  private HttpResponse<String> shop(
+      DemoServer s, String method, String path, String variant, String assignment)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(5));
+    if (variant != null) {
+      b.header("x-bellwether-variant", variant);
+    }
+    if (assignment != null) {
+      b.header("x-bellwether-assignment", assignment);
+    }
+    b.method(
+        method,
+        method.equals("POST")
+            ? HttpRequest.BodyPublishers.ofString("{}")
+            : HttpRequest.BodyPublishers.noBody());
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static URI uri(DemoServer s, String path) {
     return URI.create("http://127.0.0.1:" + s.port() + path);
   }
@@ -232,6 +251,190 @@ class DemoServerTest {
     double overOneSecond =
         total - sample(text, "http_server_request_duration_seconds_bucket{version=\"2.5.0\",le=\"1\"}");
     assertTrue(overOneSecond <= 2, "tail requests are 0.6 to 0.9 s, yet over 1 s: " + overOneSecond);
+  }
+
+  @Test
+  void theShopPageNamesItsVariantAndBuyProbabilityAndCountsAnExposure() throws Exception {
+    DemoServer s = start("--version", "4.1.0");
+    HttpResponse<String> r = shop(s, "GET", "/shop", "treatment", "hash");
+    assertEquals(200, r.statusCode());
+    assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        "{\"instance\":\"web-1\",\"version\":\"4.1.0\",\"variant\":\"treatment\","
+            + "\"randomized\":true,\"buyProbability\":0.15}",
+        r.body());
+    String text = get(s, "/metrics").body();
+    assertEquals(
+        1.0,
+        sample(
+            text,
+            "ab_exposures_total{version=\"4.1.0\",variant=\"treatment\",randomized=\"true\"}"));
+    assertEquals(0, count(text, "^ab_conversions_total\\{"));
+  }
+
+  @Test
+  void aReturningUserIsExposedOnceAndAgainOnlyInAnotherVariant() throws Exception {
+    DemoServer s = start("--version", "4.0.0");
+    HttpResponse<String> first = shop(s, "GET", "/shop", "control", "hash");
+    String setCookie = first.headers().firstValue("Set-Cookie").orElse("");
+    assertEquals("bw_exposed=control; Path=/shop; HttpOnly", setCookie);
+    for (String cookie : new String[] {"bw_exposed=control", "a=1; bw_exposed=control; b=2"}) {
+      HttpRequest again =
+          HttpRequest.newBuilder(uri(s, "/shop"))
+              .header("x-bellwether-variant", "control")
+              .header("x-bellwether-assignment", "hash")
+              .header("Cookie", cookie)
+              .build();
+      HttpResponse<String> r = http.send(again, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertTrue(r.headers().firstValue("Set-Cookie").isEmpty(), cookie);
+    }
+    // The cookie of another variant (an earlier test) does not hide this one's exposure.
+    HttpRequest other =
+        HttpRequest.newBuilder(uri(s, "/shop"))
+            .header("x-bellwether-variant", "treatment")
+            .header("x-bellwether-assignment", "hash")
+            .header("Cookie", "bw_exposed=control")
+            .build();
+    assertEquals(200, http.send(other, HttpResponse.BodyHandlers.ofString()).statusCode());
+    String text = get(s, "/metrics").body();
+    assertEquals(
+        1.0,
+        sample(text, "ab_exposures_total{version=\"4.0.0\",variant=\"control\",randomized=\"true\"}"));
+    assertEquals(
+        1.0,
+        sample(text, "ab_exposures_total{version=\"4.0.0\",variant=\"treatment\",randomized=\"true\"}"));
+  }
+
+  @Test
+  void withoutRouterHeadersTheVariantIsNoneAndNotRandomized() throws Exception {
+    // Every release has a shop; one outside the catalog's shop versions converts at 10%.
+    DemoServer s = start("--version", "2.0.0");
+    assertEquals(
+        "{\"instance\":\"web-1\",\"version\":\"2.0.0\",\"variant\":\"none\","
+            + "\"randomized\":false,\"buyProbability\":0.1}",
+        shop(s, "GET", "/shop", null, null).body());
+    assertEquals(
+        1.0,
+        sample(
+            get(s, "/metrics").body(),
+            "ab_exposures_total{version=\"2.0.0\",variant=\"none\",randomized=\"false\"}"));
+  }
+
+  @Test
+  void checkoutPlacesAnOrderAndCountsAConversionByAssignment() throws Exception {
+    DemoServer s = start("--version", "4.0.0");
+    HttpResponse<String> first = shop(s, "POST", "/shop/checkout", "control", "random");
+    assertEquals(200, first.statusCode());
+    assertEquals(
+        "{\"instance\":\"web-1\",\"version\":\"4.0.0\",\"variant\":\"control\","
+            + "\"randomized\":true,\"order\":\"web-1-1\"}",
+        first.body());
+    assertTrue(shop(s, "POST", "/shop/checkout", "control", "cookie").body().contains("\"web-1-2\""));
+    shop(s, "POST", "/shop/checkout", "control", "forced");
+    shop(s, "POST", "/shop/checkout", "control", "segment");
+    shop(s, "POST", "/shop/checkout", "control", null);
+    String text = get(s, "/metrics").body();
+    String series = "ab_conversions_total{version=\"4.0.0\",variant=\"control\",randomized=";
+    assertEquals(2.0, sample(text, series + "\"true\"}"));
+    // Forced and segment users (and requests without an assignment) stay out of the statistics.
+    assertEquals(3.0, sample(text, series + "\"false\"}"));
+    assertEquals(0, count(text, "^ab_exposures_total\\{"));
+  }
+
+  @Test
+  void shopMethodsAreCheckedAndOnlyShopAnswersAreCounted() throws Exception {
+    DemoServer s = start("--version", "4.0.0");
+    assertEquals(405, shop(s, "POST", "/shop", "a", "hash").statusCode());
+    assertEquals(405, shop(s, "GET", "/shop/checkout", "a", "hash").statusCode());
+    assertEquals(404, shop(s, "GET", "/shop/cart", "a", "hash").statusCode());
+    String text = get(s, "/metrics").body();
+    assertEquals(0, count(text, "^ab_"));
+    assertEquals(2.0, sample(text, "http_server_requests_total{version=\"4.0.0\",status=\"405\"}"));
+    assertEquals(1.0, sample(text, "http_server_requests_total{version=\"4.0.0\",status=\"404\"}"));
+  }
+
+  @Test
+  void shopRequestsAreAlsoCountedAndTimedAsTraffic() throws Exception {
+    DemoServer s = start("--version", "4.0.0");
+    for (int i = 0; i < 3; i++) {
+      shop(s, "GET", "/shop", "a", "hash");
+    }
+    shop(s, "POST", "/shop/checkout", "a", "hash");
+    get(s, "/");
+    String text = get(s, "/metrics").body();
+    assertEquals(5.0, sample(text, "http_server_requests_total{version=\"4.0.0\",status=\"200\"}"));
+    assertEquals(5.0, sample(text, "http_server_request_duration_seconds_count{version=\"4.0.0\"}"));
+    assertFalse(text.contains("instance="), text);
+  }
+
+  @Test
+  void aForgedVariantHeaderIsCountedAsOther() throws Exception {
+    DemoServer s = start("--version", "4.0.0");
+    HttpResponse<String> r = shop(s, "GET", "/shop", "<b>\" x=\"1", "hash");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("\"variant\":\"other\""), r.body());
+    shop(s, "GET", "/shop", "v".repeat(65), "hash");
+    assertEquals(
+        2.0,
+        sample(
+            get(s, "/metrics").body(),
+            "ab_exposures_total{version=\"4.0.0\",variant=\"other\",randomized=\"true\"}"));
+  }
+
+  @Test
+  void theBuggyCheckoutFailsShopRequestsAndCountsOnlyWhatSucceeded() throws Exception {
+    DemoServer s = start("--version", "4.2.0", "--seed", "7");
+    int shown = 0;
+    int ordered = 0;
+    int errors = 0;
+    for (int i = 0; i < 300; i++) {
+      boolean page = i % 3 != 2;
+      HttpResponse<String> r =
+          page
+              ? shop(s, "GET", "/shop", "treatment", "hash")
+              : shop(s, "POST", "/shop/checkout", "treatment", "hash");
+      if (r.statusCode() == 500) {
+        errors++;
+        assertTrue(r.body().contains("\"error\""), r.body());
+      } else {
+        assertEquals(200, r.statusCode());
+        if (page) {
+          shown++;
+          assertTrue(r.body().contains("\"buyProbability\":0.15"), r.body());
+        } else {
+          ordered++;
+        }
+      }
+    }
+    // 20% of 300 is 60; the seed makes the count repeatable, the band says what it means.
+    assertTrue(errors >= 35 && errors <= 90, "errors out of 300: " + errors);
+    String text = get(s, "/metrics").body();
+    String labels = "{version=\"4.2.0\",variant=\"treatment\",randomized=\"true\"}";
+    // An error page is not an exposure, a failed checkout is not an order.
+    assertEquals(shown, sample(text, "ab_exposures_total" + labels));
+    assertEquals(ordered, sample(text, "ab_conversions_total" + labels));
+    assertEquals(errors, sample(text, "http_server_requests_total{version=\"4.2.0\",status=\"500\"}"));
+  }
+
+  @Test
+  void theSlowerShopDelaysShopRequests() throws Exception {
+    DemoServer s = start("--version", "4.3.0");
+    assertEquals(200, s.release().latencyMs());
+    long t = System.nanoTime();
+    HttpResponse<String> r = shop(s, "GET", "/shop", "slow", "hash");
+    assertEquals(200, r.statusCode());
+    // A lower bound only: the added sleep guarantees it, however slow the machine.
+    assertTrue(
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t) >= 200, "request was not delayed");
+    assertTrue(r.body().contains("\"buyProbability\":0.1"), r.body());
+  }
+
+  @Test
+  void conversionRateFlagOverridesTheCatalog() throws Exception {
+    DemoServer s = start("--version", "4.0.0", "--conversion-rate", "0.5");
+    assertEquals(0.5, s.release().conversionRate());
+    assertTrue(shop(s, "GET", "/shop", null, null).body().contains("\"buyProbability\":0.5"));
   }
 
   private static double sample(String text, String series) {

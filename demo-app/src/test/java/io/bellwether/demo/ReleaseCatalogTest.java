@@ -38,6 +38,40 @@ class ReleaseCatalogTest {
     assertEquals(healthy, r.healthy());
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "4.0.0, 0.10, 0.0, 0",
+    "4.0.1, 0.10, 0.0, 0",
+    "4.1.0, 0.15, 0.0, 0",
+    "4.2.0, 0.15, 0.2, 0",
+    "4.3.0, 0.10, 0.0, 200",
+  })
+  void shopVariantsDifferInConversionErrorsAndLatency(
+      String version, double conversionRate, double errorRate, int latencyMs) {
+    assertTrue(catalog.contains(version));
+    Release r = catalog.lookup(version);
+    assertEquals(conversionRate, r.conversionRate());
+    assertEquals(errorRate, r.errorRate());
+    assertEquals(latencyMs, r.latencyMs());
+    assertTrue(r.healthy());
+    assertFalse(r.note().isBlank());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0.0", "2.1.0", "2.5.0", "3.0.0", "9.9.9"})
+  void releasesThatSayNothingConvertAtTheDefaultTenPercent(String version) {
+    assertEquals(0.10, catalog.lookup(version).conversionRate());
+    assertEquals(Release.DEFAULT_CONVERSION_RATE, catalog.lookup(version).conversionRate());
+  }
+
+  @Test
+  void conversionRateIsReadAndOverridable() throws IOException {
+    ReleaseCatalog c = parse("{\"releases\":[{\"version\":\"5.0.0\",\"conversionRate\":0.3}]}");
+    assertEquals(0.3, c.lookup("5.0.0").conversionRate());
+    assertEquals(0.5, c.lookup("5.0.0").with(null, null, false, 0.5).conversionRate());
+    assertEquals(0.3, c.lookup("5.0.0").with(1.0, null, false).conversionRate());
+  }
+
   @Test
   void theHeavyTailReleaseSlowsAboutFourPercentBySixToNineHundredMilliseconds() {
     Release r = catalog.lookup("2.5.0");
@@ -75,6 +109,9 @@ class ReleaseCatalogTest {
         "{\"releases\":[{\"version\":\"1.0.0\",\"errorrate\":0.5}]}",
         "{\"releases\":[{\"version\":\"1.0.0\",\"errorRate\":1.5}]}",
         "{\"releases\":[{\"version\":\"1.0.0\",\"healthy\":\"no\"}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\",\"conversionRate\":1.5}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\",\"conversionRate\":\"high\"}]}",
+        "{\"releases\":[{\"version\":\"1.0.0\",\"conversionrate\":0.2}]}",
         "{\"releases\":[{\"errorRate\":0.5}]}",
         "{\"releases\":[{\"version\":\"1.0.0\"},{\"version\":\"1.0.0\"}]}",
         "{\"versions\":[]}",

@@ -1,12 +1,9 @@
 package io.bellwether.starter.load;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,8 +26,6 @@ public final class LoadGenerator implements AutoCloseable {
   /** How long one request may take before it counts as failed. */
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final int MAX_SAMPLE_ERRORS = 20;
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
   private static final String POST_BODY = "{\"hello\":\"bellwether\"}";
 
   /**
@@ -76,16 +67,13 @@ public final class LoadGenerator implements AutoCloseable {
   private final URI base;
   private final int requestsPerSecond;
   private final double postShare;
-  private final int maxInFlight;
-  private final Semaphore inFlight;
+  private final Pacer pacer;
   private final AtomicLong sent = new AtomicLong();
   private final LongAdder failed = new LongAdder();
   private final Map<String, LongAdder> okByVersion = new ConcurrentHashMap<>();
   private final Deque<String> errors = new ArrayDeque<>();
-  private final ExecutorService callbacks;
-  private final HttpClient client;
-  private volatile boolean running;
-  private Thread pacer;
+  // Pacer thread only: how many requests were paced, for spreading the POSTs.
+  private long paced;
 
   /**
    * @param base where requests go (HAProxy's frontend), such as {@code http://127.0.0.1:8080/}
@@ -102,33 +90,17 @@ public final class LoadGenerator implements AutoCloseable {
     this.base = base;
     this.requestsPerSecond = requestsPerSecond;
     this.postShare = postShare;
-    this.maxInFlight = Math.max(16, requestsPerSecond);
-    this.inFlight = new Semaphore(maxInFlight);
-    this.callbacks =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "bellwether-load-http");
-              t.setDaemon(true);
-              return t;
-            });
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(REQUEST_TIMEOUT)
-            .executor(callbacks)
-            .build();
+    this.pacer =
+        new Pacer(
+            "bellwether-load",
+            requestsPerSecond,
+            REQUEST_TIMEOUT,
+            () -> false,
+            () -> send(isPost(paced++, postShare)));
   }
 
   /** Starts sending. Idempotent while running. */
-  public synchronized void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    // A daemon thread, so a caller that forgets stop() does not keep the JVM alive.
-    pacer = new Thread(this::pace, "bellwether-load");
-    pacer.setDaemon(true);
+  public void start() {
     pacer.start();
   }
 
@@ -137,30 +109,14 @@ public final class LoadGenerator implements AutoCloseable {
    * snapshot taken afterwards is final. Idempotent.
    */
   public void stop() {
-    Thread t;
-    synchronized (this) {
-      running = false;
-      t = pacer;
-      pacer = null;
-    }
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(2_000);
-        if (inFlight.tryAcquire(maxInFlight, REQUEST_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
-          inFlight.release(maxInFlight);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    pacer.stop(REQUEST_TIMEOUT.plusSeconds(1));
   }
 
   /** Same as {@link #stop()}, and releases the HTTP client's threads. */
   @Override
   public void close() {
     stop();
-    callbacks.shutdownNow();
+    pacer.close();
   }
 
   /** The counters now. Never null; all zero before {@link #start()}. */
@@ -172,34 +128,6 @@ public final class LoadGenerator implements AutoCloseable {
       sample = new ArrayList<>(errors);
     }
     return new Counts(sent.get(), failed.sum(), ok, sample);
-  }
-
-  private void pace() {
-    long intervalNanos = 1_000_000_000L / requestsPerSecond;
-    long next = System.nanoTime();
-    long i = 0;
-    while (running) {
-      long wait = next - System.nanoTime();
-      try {
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        inFlight.acquire();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (!running) {
-        inFlight.release();
-        return;
-      }
-      send(isPost(i, postShare));
-      i++;
-      next += intervalNanos;
-      // After a stall, resume the rate instead of firing a burst to catch up.
-      if (System.nanoTime() - next > 1_000_000_000L) {
-        next = System.nanoTime();
-      }
-    }
   }
 
   /** Whether request {@code i} is a POST: spreads exactly {@code share} of requests evenly. */
@@ -226,50 +154,32 @@ public final class LoadGenerator implements AutoCloseable {
     String method = post ? "POST" : "GET";
     sent.incrementAndGet();
     try {
-      client
+      pacer
+          .client()
           .sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
           .whenComplete(
               (response, error) -> {
                 try {
                   if (error != null) {
-                    fail(method + " " + describe(error));
+                    fail(method + " " + Pacer.describe(error));
                   } else if (response.statusCode() / 100 != 2) {
-                    fail(method + " HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+                    fail(method + " HTTP " + response.statusCode() + " " + Pacer.abbreviate(response.body()));
                   } else {
                     okByVersion.computeIfAbsent(versionOf(response.body()), v -> new LongAdder()).increment();
                   }
                 } finally {
-                  inFlight.release();
+                  pacer.release();
                 }
               });
     } catch (RuntimeException e) {
-      fail(method + " " + describe(e));
-      inFlight.release();
+      fail(method + " " + Pacer.describe(e));
+      pacer.release();
     }
   }
 
   private void fail(String what) {
     failed.increment();
-    synchronized (errors) {
-      errors.addLast(LocalTime.now().format(CLOCK) + " " + what);
-      while (errors.size() > MAX_SAMPLE_ERRORS) {
-        errors.removeFirst();
-      }
-    }
-  }
-
-  private static String describe(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String msg = root.getMessage();
-    return root.getClass().getSimpleName() + (msg == null ? "" : ": " + abbreviate(msg));
-  }
-
-  private static String abbreviate(String s) {
-    String one = s == null ? "" : s.strip().replaceAll("\\s+", " ");
-    return one.length() > 120 ? one.substring(0, 120) + "..." : one;
+    Pacer.addSample(errors, what);
   }
 
   @Override
