@@ -2,6 +2,7 @@ package io.bellwether.worker;
 
 import io.bellwether.activities.BellwetherActivities;
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.workflows.abtest.ABTestWorkflowImpl;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
 import io.bellwether.workflows.canary.CanaryReleaseWorkflowImpl;
 import io.bellwether.workflows.check.TargetCheckWorkflowImpl;
@@ -169,6 +170,7 @@ public class WorkerConfiguration {
         RollingDeploymentWorkflowImpl.class,
         BlueGreenDeploymentWorkflowImpl.class,
         CanaryReleaseWorkflowImpl.class,
+        ABTestWorkflowImpl.class,
         TargetCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.objects().toArray());
     log.info(

@@ -55,4 +55,19 @@ public final class Failures {
     return ApplicationFailure.newNonRetryableFailure(
         text, FailureTypes.INVALID_SPEC, List.copyOf(problems));
   }
+
+  /**
+   * The failure a run ends with when its spec was refused: {@link #invalidSpec} with every
+   * violation in {@code all}, or, when {@code onlyUnknownNames} (the spec holds but names what the
+   * configuration lacks), the same non-retryable failure typed UnknownTarget so that people look
+   * at the configuration.
+   */
+  public static ApplicationFailure refusedSpec(
+      String text, boolean onlyUnknownNames, List<Violation> all) {
+    if (onlyUnknownNames) {
+      return ApplicationFailure.newNonRetryableFailure(
+          text, FailureTypes.UNKNOWN_TARGET, List.copyOf(all));
+    }
+    return invalidSpec(text, all);
+  }
 }

@@ -30,8 +30,16 @@ public final class WorkflowScopes {
 
   /** Throws {@link CanceledFailure} ("the run was canceled") once a cancel was requested. */
   public static void throwIfCanceled() {
+    throwIfCanceled("the run was canceled");
+  }
+
+  /**
+   * Throws {@link CanceledFailure} with {@code message} (such as "the run was canceled while
+   * checking the spec") once a cancel was requested.
+   */
+  public static void throwIfCanceled(String message) {
     if (CancellationScope.current().isCancelRequested()) {
-      throw new CanceledFailure("the run was canceled");
+      throw new CanceledFailure(message);
     }
   }
 

@@ -28,6 +28,7 @@ import io.bellwether.workflows.AuditTrail;
 import io.bellwether.workflows.Failures;
 import io.bellwether.workflows.HealthProbes;
 import io.bellwether.workflows.RunText;
+import io.bellwether.workflows.StageScope;
 import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
 import io.bellwether.workflows.control.ControlDispatch;
@@ -49,7 +50,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The {@code BlueGreenDeployment} workflow. Blue is the pool's live backend, green the other one
@@ -149,7 +149,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
   private ApprovalGate gate;
 
   /** Provisioning and verification run here; a rollback cancels it so that long waits stop. */
-  private CancellationScope stageScope;
+  private final StageScope stage = new StageScope();
 
   private BlueGreenActivities forward;
   private BlueGreenActivities patient;
@@ -173,21 +173,13 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
   public BlueGreenResult run(BlueGreenDeploymentSpec spec) {
     this.spec = spec;
     // First, on every path: the version marker must sit at the same point of every new history.
-    notices = RunNotices.forRun(TYPE, trail);
-    WorkflowMetrics.runStarted();
-    trail.add(
-        spec == null ? "unknown" : spec.requestedByOrUnknown(),
-        "started",
-        spec == null ? "no spec" : spec.service() + " " + spec.version() + " beside the live pool");
-    BlueGreenResult result;
-    try {
-      result = release();
-    } catch (TemporalFailure e) {
-      tellTheEnd();
-      throw e;
-    }
-    tellTheEnd();
-    return result;
+    notices =
+        RunNotices.open(
+            TYPE,
+            trail,
+            spec == null ? "unknown" : spec.requestedByOrUnknown(),
+            spec == null ? "no spec" : spec.service() + " " + spec.version() + " beside the live pool");
+    return RunNotices.thenTellTheEnd(this::release, this::tellTheEnd);
   }
 
   private BlueGreenResult release() {
@@ -204,15 +196,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
 
   /** The last notification, chosen by the final phase, then a bounded wait for delivery. */
   private void tellTheEnd() {
-    String by = rollbackBy;
-    if (RunText.isBlank(by)
-        && gate != null
-        && ApprovalGate.REJECTED.equals(gate.state())
-        && gate.decisive() != null) {
-      by = gate.decisive().by();
-    }
-    notices.ended(phase, message, by);
-    notices.finish();
+    notices.end(phase, message, ApprovalGate.endedBy(rollbackBy, gate));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -246,9 +230,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
           }
         }
       } catch (ActivityFailure f) {
-        if (CancellationScope.current().isCancelRequested()) {
-          throw new CanceledFailure("the run was canceled while checking the spec");
-        }
+        WorkflowScopes.throwIfCanceled("the run was canceled while checking the spec");
         fail("could not check the target: " + Failures.describe(f));
         throw f;
       }
@@ -449,7 +431,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
     if (rollbackRequested) {
       return backToBlue("rolled back before anything changed: " + rollbackReason, Phase.ABORTED);
     }
-    String problem = stage(this::provisionAndVerify);
+    String problem = stage.run(this::provisionAndVerify);
     WorkflowScopes.throwIfCanceled();
     if (rollbackRequested) {
       return backToBlue("rolled back before the switch: " + rollbackReason, Phase.ABORTED);
@@ -477,18 +459,6 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
     }
     notices.promoted(promotedBy);
     return retainBlue();
-  }
-
-  private String stage(Supplier<String> body) {
-    List<String> out = new ArrayList<>(1);
-    CancellationScope scope = Workflow.newCancellationScope(() -> out.add(body.get()));
-    stageScope = scope;
-    try {
-      scope.run();
-    } finally {
-      stageScope = null;
-    }
-    return out.isEmpty() ? null : out.get(0);
   }
 
   /** Returns why green is unfit, or null. Stops early (returning null) on a rollback or cancel. */
@@ -1016,7 +986,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
   // judged by the run's own state. Controls records refused signals and shapes every refusal.
 
   private void signal(String action, OperatorRequest request) {
-    if (isGateAction(action)) {
+    if (Controls.isGateAction(action)) {
       controls.gateSignal(gate, action, request, Controls.finished(phase));
     } else if (controls.admitSignal(action, request, runRefusal(action))) {
       apply(action, request);
@@ -1025,15 +995,11 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
 
   /** Throwing here rejects the update before it reaches history. */
   private void checkControl(String action, OperatorRequest request) {
-    if (isGateAction(action)) {
+    if (Controls.isGateAction(action)) {
       Controls.checkGate(gate, action, request, Controls.finished(phase));
     } else {
       Controls.check(action, request, runRefusal(action));
     }
-  }
-
-  private static boolean isGateAction(String action) {
-    return APPROVE.equals(action) || REJECT.equals(action);
   }
 
   /** Why a run-level control does not apply now, or null when it does. Deterministic. */
@@ -1103,9 +1069,7 @@ public class BlueGreenDeploymentWorkflowImpl extends ControlDispatch implements 
         paused = false;
         rollbackBy = request.by();
         rollbackReason = reason.isEmpty() ? "requested by " + request.by() : reason;
-        if (stageScope != null) {
-          stageScope.cancel(rollbackReason);
-        }
+        stage.cancel(rollbackReason);
         answer =
             switched
                 ? "switching all traffic back to blue '" + blueBackend + "'"

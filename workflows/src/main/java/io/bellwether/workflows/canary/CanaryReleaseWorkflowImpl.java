@@ -31,7 +31,6 @@ import io.bellwether.contracts.metrics.MetricValue;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.Phase;
-import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingResult;
 import io.bellwether.contracts.spec.Durations;
 import io.bellwether.contracts.spec.HealthCheckSpec;
@@ -44,7 +43,10 @@ import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.workflows.AuditTrail;
 import io.bellwether.workflows.Failures;
 import io.bellwether.workflows.HealthProbes;
+import io.bellwether.workflows.QueryTemplate;
+import io.bellwether.workflows.RunActivities;
 import io.bellwether.workflows.RunText;
+import io.bellwether.workflows.StageScope;
 import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
 import io.bellwether.workflows.control.ControlDispatch;
@@ -53,16 +55,13 @@ import io.bellwether.workflows.gate.ApprovalGate;
 import io.bellwether.workflows.notify.RunNotices;
 import io.bellwether.workflows.pool.PoolMember;
 import io.bellwether.workflows.pool.SlotInstances;
-import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.bellwether.workflows.rolling.RolloutChild;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.ChildWorkflowCancellationType;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -167,32 +166,25 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
   private boolean promotionStarted;
   private boolean rolloutSucceeded;
 
-  private CancellationScope stageScope;
-  private CancellationScope promotionScope;
+  /** Provisioning and verification run here; a rollback cancels it so that long waits stop. */
+  private final StageScope stage = new StageScope();
+  private final RolloutChild promotionChild = new RolloutChild();
 
-  private CanaryActivities forward;
-  private CanaryActivities patient;
+  private RunActivities forward;
+  private RunActivities patient;
   private SlotInstances slots;
 
   @Override
   public CanaryResult run(CanaryReleaseSpec spec) {
     this.spec = spec;
     // First, on every path: the version marker must sit at the same point of every new history.
-    notices = RunNotices.forRun(TYPE, trail);
-    WorkflowMetrics.runStarted();
-    trail.add(
-        spec == null || RunText.isBlank(spec.requestedBy()) ? "unknown" : spec.requestedBy(),
-        "started",
-        spec == null ? "no spec" : "canary " + spec.service() + " " + spec.version());
-    CanaryResult result;
-    try {
-      result = release();
-    } catch (TemporalFailure e) {
-      tellTheEnd();
-      throw e;
-    }
-    tellTheEnd();
-    return result;
+    notices =
+        RunNotices.open(
+            TYPE,
+            trail,
+            spec == null || RunText.isBlank(spec.requestedBy()) ? "unknown" : spec.requestedBy(),
+            spec == null ? "no spec" : "canary " + spec.service() + " " + spec.version());
+    return RunNotices.thenTellTheEnd(this::release, this::tellTheEnd);
   }
 
   private CanaryResult release() {
@@ -208,13 +200,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
   }
 
   private void tellTheEnd() {
-    String by = rollbackBy;
-    if (RunText.isBlank(by) && approvalGate != null && ApprovalGate.REJECTED.equals(approvalGate.state())
-        && approvalGate.decisive() != null) {
-      by = approvalGate.decisive().by();
-    }
-    notices.ended(phase, message, by);
-    notices.finish();
+    notices.end(phase, message, ApprovalGate.endedBy(rollbackBy, approvalGate));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -228,7 +214,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
     boolean namesWellFormed =
         t != null && problems.stream().noneMatch(v -> v.field().startsWith("target"));
     if (namesWellFormed) {
-      CanaryActivities check = CanaryActivities.forValidation();
+      RunActivities check = RunActivities.forValidation();
       try {
         unknown.addAll(check.config.checkCanaryTarget(t));
         boolean poolKnown =
@@ -253,9 +239,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
           problems.addAll(readStableVersion(check, pool));
         }
       } catch (ActivityFailure f) {
-        if (CancellationScope.current().isCancelRequested()) {
-          throw new CanceledFailure("the run was canceled while checking the spec");
-        }
+        WorkflowScopes.throwIfCanceled("the run was canceled while checking the spec");
         fail("could not check the target: " + Failures.describe(f));
         throw f;
       }
@@ -265,18 +249,13 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
       all.addAll(unknown);
       String text = InvalidSpecException.describe(all);
       fail(text);
-      // Only names the configuration lacks: say so by type, so that people look there.
-      if (problems.isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            text, FailureTypes.UNKNOWN_TARGET, List.copyOf(all));
-      }
-      throw Failures.invalidSpec(text, all);
+      throw Failures.refusedSpec(text, problems.isEmpty(), all);
     }
     return pool;
   }
 
   /** Analyses that name their own provider: each must be configured (the target's is checked). */
-  private List<Violation> providerProblems(CanaryActivities check) {
+  private List<Violation> providerProblems(RunActivities check) {
     List<Violation> out = new ArrayList<>();
     Set<String> asked = new LinkedHashSet<>();
     for (int i = 0; i < spec.steps().size(); i++) {
@@ -352,7 +331,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
   }
 
   /** The stable version from the spec, or from the deployer for the first stable server. */
-  private List<Violation> readStableVersion(CanaryActivities check, PoolState pool) {
+  private List<Violation> readStableVersion(RunActivities check, PoolState pool) {
     if (!RunText.isBlank(spec.stableVersion())) {
       stableVersion = spec.stableVersion();
       return List.of();
@@ -407,8 +386,8 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
           new PoolMember(slot, PoolInstances.name(spec.service(), canaryBackend, slot), n + 1);
     }
     Duration healthTimeout = HealthProbes.timeout(healthCheck());
-    forward = CanaryActivities.forward(healthTimeout);
-    patient = CanaryActivities.patient(healthTimeout);
+    forward = RunActivities.forward(healthTimeout);
+    patient = RunActivities.patient(healthTimeout);
     slots = new SlotInstances(trail, router, t.deployer(), this::interrupted);
     planned = true;
     trail.add(
@@ -445,7 +424,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
     if (rollbackRequested) {
       return rollBack("rolled back before anything changed: " + rollbackReason, null);
     }
-    String problem = stage(this::provisionAndVerify);
+    String problem = stage.run(this::provisionAndVerify);
     WorkflowScopes.throwIfCanceled();
     if (rollbackRequested) {
       return rollBack("rolled back before the canary took traffic: " + rollbackReason, null);
@@ -478,18 +457,6 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
 
   private String rolledBackAt() {
     return "rolled back at step " + (stepIndex + 1) + " (" + step + "): " + rollbackReason;
-  }
-
-  private String stage(Supplier<String> body) {
-    List<String> out = new ArrayList<>(1);
-    CancellationScope scope = Workflow.newCancellationScope(() -> out.add(body.get()));
-    stageScope = scope;
-    try {
-      scope.run();
-    } finally {
-      stageScope = null;
-    }
-    return out.isEmpty() ? null : out.get(0);
   }
 
   private String provisionAndVerify() {
@@ -995,44 +962,20 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
     notices.promoted(promotedBy);
     CanaryTarget t = spec.target();
     RollingDeploymentSpec rollout =
-        new RollingDeploymentSpec(
+        RolloutChild.spec(
             spec.service(),
             spec.version(),
             new TargetRef(t.router(), t.backend(), t.deployer(), t.healthCheck()),
-            null,
             spec.rolloutOrDefault(),
             spec.drainTimeout(),
             spec.healthCheck(),
             spec.smokeCheck(),
-            RunText.isBlank(spec.requestedBy()) ? null : spec.requestedBy());
-    RollingDeploymentWorkflow child =
-        Workflow.newChildWorkflowStub(
-            RollingDeploymentWorkflow.class,
-            ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(promotion)
-                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-                .setCancellationType(ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED)
-                .build());
+            spec.requestedBy());
     long started = Workflow.currentTimeMillis();
-    List<RollingResult> out = new ArrayList<>(1);
-    List<String> failure = new ArrayList<>(1);
-    promotionScope =
-        Workflow.newCancellationScope(
-            () -> {
-              try {
-                out.add(child.run(rollout));
-              } catch (ChildWorkflowFailure f) {
-                failure.add(Failures.describe(f));
-              }
-            });
+    RolloutChild.Outcome outcome;
     try {
-      promotionScope.run();
-    } catch (CanceledFailure e) {
-      if (!rollbackRequested || CancellationScope.current().isCancelRequested()) {
-        throw e;
-      }
+      outcome = promotionChild.run(promotion, rollout, () -> rollbackRequested);
     } finally {
-      promotionScope = null;
       WorkflowMetrics.stepTook("promotion", started);
     }
     WorkflowScopes.throwIfCanceled();
@@ -1042,10 +985,10 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
               + "' back",
           null);
     }
-    if (!failure.isEmpty()) {
-      return rollBack("the promotion failed: " + failure.get(0), Phase.FAILED);
+    if (outcome.failure() != null) {
+      return rollBack("the promotion failed: " + outcome.failure(), Phase.FAILED);
     }
-    RollingResult r = out.get(0);
+    RollingResult r = outcome.result();
     if (r.phase() != Phase.SUCCEEDED) {
       return rollBack("the promotion rolled back: " + r.message(), Phase.FAILED);
     }
@@ -1065,11 +1008,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
         patient.pool.setSegments(router, poolName, SegmentRoute.none());
         segment = SegmentRoute.none();
       }
-      for (PoolMember m : members()) {
-        if (m.registered) {
-          problems.addAll(slots.remove(patient.pool, patient.deploy, canaryBackend, m));
-        }
-      }
+      problems.addAll(slots.removeRegistered(patient.pool, patient.deploy, canaryBackend, members()));
     } catch (TemporalFailure f) {
       problems.add("could not take traffic off the canary: " + Failures.describe(f));
     }
@@ -1153,11 +1092,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
       problems.add("could not put all traffic back on '" + stableBackend + "': " + Failures.describe(f));
       return problems;
     }
-    for (PoolMember m : members()) {
-      if (m.registered) {
-        problems.addAll(slots.remove(patient.pool, patient.deploy, canaryBackend, m));
-      }
-    }
+    problems.addAll(slots.removeRegistered(patient.pool, patient.deploy, canaryBackend, members()));
     if (problems.isEmpty() && touched) {
       trail.add(BELLWETHER, "torn-down", "canary instances removed from '" + canaryBackend + "'");
     }
@@ -1251,7 +1186,7 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
   }
 
   private void signal(String action, OperatorRequest request) {
-    if (isGateAction(action) && !inconclusiveOpen()) {
+    if (Controls.isGateAction(action) && !inconclusiveOpen()) {
       controls.gateSignal(approvalGate, action, request, Controls.finished(phase));
     } else if (controls.admitSignal(action, request, runRefusal(action, request))) {
       apply(action, request);
@@ -1260,15 +1195,11 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
 
   /** Throwing here rejects the update before it reaches history. */
   private void checkControl(String action, OperatorRequest request) {
-    if (isGateAction(action) && !inconclusiveOpen()) {
+    if (Controls.isGateAction(action) && !inconclusiveOpen()) {
       Controls.checkGate(approvalGate, action, request, Controls.finished(phase));
     } else {
       Controls.check(action, request, runRefusal(action, request));
     }
-  }
-
-  private static boolean isGateAction(String action) {
-    return APPROVE.equals(action) || REJECT.equals(action);
   }
 
   /** Why a control does not apply now, or null when it does. Deterministic. */
@@ -1370,12 +1301,8 @@ public class CanaryReleaseWorkflowImpl extends ControlDispatch implements Canary
         paused = false;
         rollbackBy = by;
         rollbackReason = reason.isEmpty() ? "requested by " + by : reason + " (" + by + ")";
-        if (stageScope != null) {
-          stageScope.cancel(rollbackReason);
-        }
-        if (promotionScope != null) {
-          promotionScope.cancel(rollbackReason);
-        }
+        stage.cancel(rollbackReason);
+        promotionChild.cancel(rollbackReason);
         answer = "rolling back: all traffic to '" + stableBackend + "' first, then the canary goes";
       }
     }

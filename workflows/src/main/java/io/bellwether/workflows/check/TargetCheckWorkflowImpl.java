@@ -22,14 +22,15 @@ import java.util.List;
 public class TargetCheckWorkflowImpl implements TargetCheckWorkflow {
   /** The one violation of a request that does not name exactly one target. */
   public static final Violation EXACTLY_ONE =
-      new Violation("target", "exactly one of rolling, blueGreen, canary");
+      new Violation("target", "exactly one of rolling, blueGreen, canary, abTest");
 
   @Override
   public List<Violation> check(TargetCheckRequest request) {
     boolean rolling = request != null && request.rolling() != null;
     boolean blueGreen = request != null && request.blueGreen() != null;
     boolean canary = request != null && request.canary() != null;
-    if ((rolling ? 1 : 0) + (blueGreen ? 1 : 0) + (canary ? 1 : 0) != 1) {
+    boolean abTest = request != null && request.abTest() != null;
+    if ((rolling ? 1 : 0) + (blueGreen ? 1 : 0) + (canary ? 1 : 0) + (abTest ? 1 : 0) != 1) {
       return List.of(EXACTLY_ONE);
     }
     ConfigActivities config =
@@ -40,7 +41,9 @@ public class TargetCheckWorkflowImpl implements TargetCheckWorkflow {
               ? config.checkTarget(request.rolling())
               : blueGreen
                   ? config.checkBlueGreenTarget(request.blueGreen())
-                  : config.checkCanaryTarget(request.canary());
+                  : canary
+                      ? config.checkCanaryTarget(request.canary())
+                      : config.checkABTestTarget(request.abTest());
       return found == null ? List.of() : List.copyOf(found);
     } catch (ActivityFailure f) {
       if (!FailureTypes.UNKNOWN_TARGET.equals(Failures.type(f))) {

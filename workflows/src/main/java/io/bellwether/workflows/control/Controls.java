@@ -52,6 +52,11 @@ public final class Controls {
     return request == null || isBlank(request.by()) ? "'by' is required: say who is asking" : null;
   }
 
+  /** True for approve and reject: the controls an approval gate decides, not the run. */
+  public static boolean isGateAction(String action) {
+    return APPROVE.equals(action) || REJECT.equals(action);
+  }
+
   /** "the run has finished (PHASE)" for a final phase, null while the run goes on. */
   public static String finished(Phase phase) {
     return phase != null && phase.isFinal() ? "the run has finished (" + phase + ")" : null;

@@ -352,6 +352,21 @@ public final class ApprovalGate {
         List.copyOf(decisions));
   }
 
+  /**
+   * Who ended a run, for its last notification: {@code by} (who asked for the rollback) when it is
+   * not blank, else the person whose rejection closed {@code gate} (null when there is no gate
+   * yet), else {@code by} as given.
+   */
+  public static String endedBy(String by, ApprovalGate gate) {
+    if ((by == null || by.isBlank())
+        && gate != null
+        && REJECTED.equals(gate.state())
+        && gate.decisive() != null) {
+      return gate.decisive().by();
+    }
+    return by;
+  }
+
   /** The decision that closed the gate (a rejection, the last approval, the timeout), or null. */
   public GateDecision decisive() {
     return decisive;

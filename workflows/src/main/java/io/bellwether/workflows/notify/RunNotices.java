@@ -4,7 +4,9 @@ import io.bellwether.contracts.notify.NotifyActivities;
 import io.bellwether.contracts.notify.RunNotification;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.workflows.ActivityOptionsCatalog;
+import io.bellwether.workflows.AuditTrail;
 import io.bellwether.workflows.Failures;
+import io.bellwether.workflows.WorkflowMetrics;
 import io.bellwether.workflows.WorkflowScopes;
 import io.bellwether.workflows.gate.EventLog;
 import io.temporal.failure.TemporalFailure;
@@ -15,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +50,9 @@ public final class RunNotices {
 
   /** Audit-trail action when the run ends before every notification went out. */
   public static final String NOTIFY_UNFINISHED = "notify-unfinished";
+
+  /** {@link RunNotification#KIND_VARIANT_STOPPED}. */
+  public static final String KIND_VARIANT_STOPPED = RunNotification.KIND_VARIANT_STOPPED;
 
   /** How long a run waits for its notifications before it returns. */
   public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -95,6 +101,35 @@ public final class RunNotices {
     return new RunNotices(v >= VERSION, workflowType, log);
   }
 
+  /**
+   * The opening every run shares, at the very start of the workflow method on every path: the
+   * notices of the run ({@link #forRun}, with its version marker), the run counted as started in
+   * the metrics, and a {@code started} line in {@code trail} by {@code by} that says {@code what}.
+   */
+  public static RunNotices open(String workflowType, AuditTrail trail, String by, String what) {
+    RunNotices notices = forRun(workflowType, trail);
+    WorkflowMetrics.runStarted();
+    trail.add(by, "started", what);
+    return notices;
+  }
+
+  /**
+   * Runs {@code body}, the rest of the workflow method, then {@code tellTheEnd} however the body
+   * ends: before its result is returned, or before its Temporal failure is thrown on. {@code
+   * tellTheEnd} is expected to call {@link #end}.
+   */
+  public static <R> R thenTellTheEnd(Supplier<R> body, Runnable tellTheEnd) {
+    R result;
+    try {
+      result = body.get();
+    } catch (TemporalFailure e) {
+      tellTheEnd.run();
+      throw e;
+    }
+    tellTheEnd.run();
+    return result;
+  }
+
   /** False for a run that began before notifications existed: then nothing is ever sent. */
   public boolean enabled() {
     return enabled;
@@ -120,14 +155,30 @@ public final class RunNotices {
 
   /** {@code gate-waiting}: gate {@code gate} is open and {@code approvers} may decide. */
   public void gateWaiting(String gate, List<String> approvers) {
+    gateWaiting(gate, approvers, null);
+  }
+
+  /**
+   * {@code gate-waiting} with what the people at the gate decide about in {@code reason} (an A/B
+   * test's outcome, which a confirm gate applies or reverts); null for none.
+   */
+  public void gateWaiting(String gate, List<String> approvers, String reason) {
     send(
         notice(
             RunNotification.KIND_GATE_WAITING,
             gate,
             approvers == null ? List.of() : approvers,
             null,
-            null,
+            reason,
             null));
+  }
+
+  /**
+   * {@value #KIND_VARIANT_STOPPED}: an A/B test stopped one of its variants early (a guardrail
+   * broke) and goes on with the rest; {@code reason} names the variant and why.
+   */
+  public void variantStopped(String reason) {
+    send(notice(KIND_VARIANT_STOPPED, null, null, null, reason, null));
   }
 
   /** {@code traffic-step}: the new version now has {@code greenPercent} (0-100). */
@@ -195,6 +246,12 @@ public final class RunNotices {
               + queue.size()
               + " more queued were not sent");
     }
+  }
+
+  /** {@link #ended}, then {@link #finish}: the run's last word and a bounded wait for delivery. */
+  public void end(Phase phase, String reason, String by) {
+    ended(phase, reason, by);
+    finish();
   }
 
   /** {@code by} when it names a person, else null (the run itself, a cancel, nobody). */

@@ -11,6 +11,7 @@ import io.bellwether.workflows.Failures;
 import io.bellwether.workflows.RunText;
 import io.bellwether.workflows.gate.EventLog;
 import io.temporal.failure.TemporalFailure;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -130,5 +131,20 @@ public final class SlotInstances {
       m.message = "removal failed: " + Failures.describe(f);
       return List.of(m.instance + ": " + Failures.describe(f));
     }
+  }
+
+  /**
+   * {@link #remove}s every member that was ever registered (asked to start), in order. Returns the
+   * problems met; empty when all of them are gone.
+   */
+  public List<String> removeRegistered(
+      SwitchActivities pool, DeployActivities deploy, String backend, List<PoolMember> members) {
+    List<String> problems = new ArrayList<>();
+    for (PoolMember m : members) {
+      if (m.registered) {
+        problems.addAll(remove(pool, deploy, backend, m));
+      }
+    }
+    return problems;
   }
 }

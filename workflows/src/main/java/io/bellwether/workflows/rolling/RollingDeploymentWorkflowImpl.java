@@ -113,27 +113,18 @@ public class RollingDeploymentWorkflowImpl extends ControlDispatch implements Ro
   public RollingResult run(RollingDeploymentSpec spec) {
     this.spec = spec;
     // First, on every path: the version marker must sit at the same point of every new history.
-    notices = RunNotices.forRun(TYPE, trail);
-    WorkflowMetrics.runStarted();
-    trail.add(
-        spec == null ? "unknown" : spec.requestedByOrUnknown(),
-        "started",
-        spec == null ? "no spec" : spec.service() + " to " + spec.version());
-    RollingResult result;
-    try {
-      result = deploy();
-    } catch (TemporalFailure e) {
-      tellTheEnd();
-      throw e;
-    }
-    tellTheEnd();
-    return result;
+    notices =
+        RunNotices.open(
+            TYPE,
+            trail,
+            spec == null ? "unknown" : spec.requestedByOrUnknown(),
+            spec == null ? "no spec" : spec.service() + " to " + spec.version());
+    return RunNotices.thenTellTheEnd(this::deploy, this::tellTheEnd);
   }
 
   /** The last notification, chosen by the final phase, then a bounded wait for delivery. */
   private void tellTheEnd() {
-    notices.ended(phase, phase == Phase.ROLLED_BACK ? rollbackReason : message, rollbackBy);
-    notices.finish();
+    notices.end(phase, phase == Phase.ROLLED_BACK ? rollbackReason : message, rollbackBy);
   }
 
   private RollingResult deploy() {

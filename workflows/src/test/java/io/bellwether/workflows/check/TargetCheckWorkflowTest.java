@@ -13,6 +13,7 @@ import static org.mockito.Mockito.withSettings;
 
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.abtest.ABTestTarget;
 import io.bellwether.contracts.activities.ConfigActivities;
 import io.bellwether.contracts.bluegreen.BlueGreenTarget;
 import io.bellwether.contracts.canary.CanaryTarget;
@@ -43,6 +44,8 @@ class TargetCheckWorkflowTest {
       new BlueGreenTarget("edge", "shop", "local", null);
   private static final CanaryTarget CANARY =
       new CanaryTarget("edge", "web", "web", "local", null, "prom");
+  private static final ABTestTarget AB_TEST =
+      new ABTestTarget("edge", "web", "web_ab", "local", null, "prom");
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -94,6 +97,26 @@ class TargetCheckWorkflowTest {
   }
 
   @Test
+  void anABTestTargetIsCheckedByTheConfiguration() {
+    Violation noSplit = new Violation("target.split", "no split named 'web_ab' in router 'edge'");
+    when(config.checkABTestTarget(AB_TEST)).thenReturn(List.of(noSplit));
+
+    assertEquals(List.of(noSplit), check(TargetCheckRequest.of(AB_TEST)));
+    verify(config).checkABTestTarget(AB_TEST);
+    verify(config, never()).checkCanaryTarget(any());
+    verify(config, never()).checkTarget(any());
+  }
+
+  @Test
+  void anABTestBesideAnotherTargetIsAViolation() {
+    List<Violation> two = check(new TargetCheckRequest(null, null, CANARY, AB_TEST));
+
+    assertEquals(List.of(TargetCheckWorkflowImpl.EXACTLY_ONE), two);
+    verify(config, never()).checkABTestTarget(any());
+    verify(config, never()).checkCanaryTarget(any());
+  }
+
+  @Test
   void aCanaryBesideAnotherTargetIsAViolation() {
     List<Violation> two = check(new TargetCheckRequest(ROLLING, null, CANARY));
 
@@ -106,8 +129,8 @@ class TargetCheckWorkflowTest {
     List<Violation> neither = check(new TargetCheckRequest(null, null));
     List<Violation> both = check(new TargetCheckRequest(ROLLING, BLUE_GREEN));
 
-    assertEquals(List.of(new Violation("target", "exactly one of rolling, blueGreen, canary")), neither);
-    assertEquals("target: exactly one of rolling, blueGreen, canary", both.get(0).toString());
+    assertEquals(List.of(new Violation("target", "exactly one of rolling, blueGreen, canary, abTest")), neither);
+    assertEquals("target: exactly one of rolling, blueGreen, canary, abTest", both.get(0).toString());
     assertEquals(1, both.size());
     verify(config, never()).checkTarget(any());
     verify(config, never()).checkBlueGreenTarget(any());

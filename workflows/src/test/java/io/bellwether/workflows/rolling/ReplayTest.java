@@ -3,6 +3,7 @@ package io.bellwether.workflows.rolling;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellwether.workflows.RunTestSupport;
+import io.bellwether.workflows.abtest.ABTestWorkflowImpl;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
 import io.bellwether.workflows.canary.CanaryReleaseWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -29,7 +30,11 @@ class ReplayTest {
   @Test
   void theSuccessHistoriesAreStored() {
     for (String file :
-        List.of("rolling-success.json", "bluegreen-success.json", "canary-success.json")) {
+        List.of(
+            "rolling-success.json",
+            "bluegreen-success.json",
+            "canary-success.json",
+            "abtest-success.json")) {
       assertTrue(
           Files.isRegularFile(HISTORIES.resolve(file)),
           file + ": record it with -Dbellwether.recordHistories=true");
@@ -38,10 +43,15 @@ class ReplayTest {
 
   /**
    * The workflow id a history was recorded under, where the code derives names from it (a canary
-   * names its rolling child after itself); others replay under the replayer's placeholder id.
+   * and an A/B test name their rolling child after themselves); others replay under the
+   * replayer's placeholder id.
    */
   private static String workflowIdOf(Path file) {
-    return file.getFileName().toString().startsWith("canary-") ? "canary-web-2.0.0" : "workflow_id_in_replay";
+    String name = file.getFileName().toString();
+    if (name.startsWith("canary-")) {
+      return "canary-web-2.0.0";
+    }
+    return name.startsWith("abtest-") ? "abtest-web-new-checkout" : "workflow_id_in_replay";
   }
 
   @TestFactory
@@ -62,6 +72,7 @@ class ReplayTest {
                                 Files.readString(file), workflowIdOf(file)),
                             RollingDeploymentWorkflowImpl.class,
                             BlueGreenDeploymentWorkflowImpl.class,
-                            CanaryReleaseWorkflowImpl.class)));
+                            CanaryReleaseWorkflowImpl.class,
+                            ABTestWorkflowImpl.class)));
   }
 }

@@ -1,4 +1,4 @@
-package io.bellwether.workflows.canary;
+package io.bellwether.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,5 +37,21 @@ class QueryTemplateTest {
   @Test
   void aReplacementWithDollarSignsIsTakenLiterally() {
     assertEquals("a$1b", QueryTemplate.render("a{{service}}b", Map.of("service", "$1")));
+  }
+
+  @Test
+  void anABTestVariantGetsItsNameVersionInstancesAndTheExperiment() {
+    Map<String, String> v =
+        QueryTemplate.variant(
+            "web", "new-checkout", "one-page", "4.1.0", List.of("web-ab-one-page-1", "web-ab-one-page-2"),
+            Duration.ofSeconds(30));
+
+    assertEquals(
+        "sum(x{bellwether_instance=~\"web-ab-one-page-1|web-ab-one-page-2\",variant=\"one-page\"}[30s])"
+            + " web new-checkout 4.1.0",
+        QueryTemplate.render(
+            "sum(x{bellwether_instance=~\"{{instances}}\",variant=\"{{variant}}\"}[{{interval}}])"
+                + " {{service}} {{experiment}} {{version}}",
+            v));
   }
 }

@@ -1,4 +1,4 @@
-package io.bellwether.workflows.canary;
+package io.bellwether.workflows;
 
 import io.bellwether.contracts.canary.CanarySpecValidator;
 import io.bellwether.contracts.spec.Durations;
@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 
 /**
- * Renders the query templates of an analysis ({@code {{service}}}, {@code {{instances}}}, ...; see
- * {@code MetricCheck}) for one side, canary or baseline. Pure code.
+ * Renders metric query templates ({@code {{service}}}, {@code {{instances}}}, ...): a canary
+ * analysis's for one side, canary or baseline (see {@code MetricCheck}), and an A/B test's goal and
+ * guardrails for one variant. Pure code.
  *
  * <p>Instance sets become a regex alternation of the names ({@code web-1|web-2}) with every regex
  * metacharacter escaped for use inside a PromQL double-quoted string ({@code web\\.1}), which is
@@ -45,6 +46,27 @@ public final class QueryTemplate {
     v.put("interval", Durations.format(interval));
     v.put("version", canarySide ? canaryVersion : stableVersion);
     v.put("instances", alternation(canarySide ? canaryInstances : baselineInstances));
+    return v;
+  }
+
+  /**
+   * The variables of one A/B test variant: {@code service}, {@code experiment}, {@code variant},
+   * {@code version}, {@code instances} (its instances) and {@code interval}.
+   */
+  public static Map<String, String> variant(
+      String service,
+      String experiment,
+      String variant,
+      String version,
+      List<String> instances,
+      Duration interval) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("service", service);
+    v.put("experiment", experiment);
+    v.put("variant", variant);
+    v.put("version", version);
+    v.put("instances", alternation(instances));
+    v.put("interval", Durations.format(interval));
     return v;
   }
 
