@@ -2,6 +2,10 @@ package io.bellwether.client;
 
 import io.bellwether.contracts.FailureTypes;
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.abtest.ABTestSpec;
+import io.bellwether.contracts.abtest.ABTestSpecValidator;
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
@@ -25,9 +29,12 @@ import io.bellwether.contracts.spec.WorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowException;
@@ -70,7 +77,10 @@ public final class BellwetherClient implements AutoCloseable {
   /** The workflow types this client knows, in the order {@link #list} asks for them. */
   public static final List<String> TYPES =
       List.of(
-          RollingDeploymentWorkflow.TYPE, BlueGreenDeploymentWorkflow.TYPE, CanaryReleaseWorkflow.TYPE);
+          RollingDeploymentWorkflow.TYPE,
+          BlueGreenDeploymentWorkflow.TYPE,
+          CanaryReleaseWorkflow.TYPE,
+          ABTestWorkflow.TYPE);
 
   /** How long {@link #validate(String)} waits for a worker to check the spec's names. */
   public static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(20);
@@ -134,15 +144,7 @@ public final class BellwetherClient implements AutoCloseable {
 
   private RunRef start(RollingDeploymentSpec spec, Map<String, ?> memo) {
     requireValid(spec == null ? null : SpecValidator.validate(spec), spec);
-    String id = WorkflowIds.rolling(spec);
-    RollingDeploymentWorkflow stub =
-        client.newWorkflowStub(RollingDeploymentWorkflow.class, options(id, memo));
-    try {
-      WorkflowExecution e = WorkflowClient.start(stub::run, spec);
-      return new RunRef(id, e.getRunId(), RollingDeploymentWorkflow.TYPE);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new RunAlreadyStartedException(id, e);
-    }
+    return launch(RollingDeploymentWorkflow.TYPE, WorkflowIds.rolling(spec), memo, spec);
   }
 
   /**
@@ -158,15 +160,7 @@ public final class BellwetherClient implements AutoCloseable {
 
   private RunRef start(BlueGreenDeploymentSpec spec, Map<String, ?> memo) {
     requireValid(spec == null ? null : SpecValidator.validate(spec), spec);
-    String id = WorkflowIds.blueGreen(spec);
-    BlueGreenDeploymentWorkflow stub =
-        client.newWorkflowStub(BlueGreenDeploymentWorkflow.class, options(id, memo));
-    try {
-      WorkflowExecution e = WorkflowClient.start(stub::run, spec);
-      return new RunRef(id, e.getRunId(), BlueGreenDeploymentWorkflow.TYPE);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new RunAlreadyStartedException(id, e);
-    }
+    return launch(BlueGreenDeploymentWorkflow.TYPE, WorkflowIds.blueGreen(spec), memo, spec);
   }
 
   /**
@@ -183,18 +177,43 @@ public final class BellwetherClient implements AutoCloseable {
 
   private RunRef start(CanaryReleaseSpec spec, Map<String, ?> memo) {
     requireValid(spec == null ? null : CanarySpecValidator.validate(spec), spec);
-    String id = WorkflowIds.canary(spec);
-    CanaryReleaseWorkflow stub = client.newWorkflowStub(CanaryReleaseWorkflow.class, options(id, memo));
+    return launch(CanaryReleaseWorkflow.TYPE, WorkflowIds.canary(spec), memo, spec);
+  }
+
+  /**
+   * Validates the spec (every rule of {@link ABTestSpecValidator}, the sample-size plan included)
+   * and starts an {@code ABTest} run with id {@link WorkflowIds#abTest} ({@code
+   * abtest-<service>-<name>}) on {@link TaskQueues#BELLWETHER}; returns the started run.
+   *
+   * @throws InvalidSpecException with every problem, before Temporal is contacted
+   * @throws RunAlreadyStartedException when a run with that id is running now
+   */
+  public RunRef start(ABTestSpec spec) {
+    return start(spec, Map.of());
+  }
+
+  private RunRef start(ABTestSpec spec, Map<String, ?> memo) {
+    requireValid(spec == null ? null : ABTestSpecValidator.validate(spec), spec);
+    return launch(ABTestWorkflow.TYPE, WorkflowIds.abTest(spec), memo, spec);
+  }
+
+  /**
+   * Starts {@code type} under {@code id} with {@code spec} as its one input. Untyped on purpose:
+   * the type name is all the server needs, so every kind of run starts through this one path.
+   */
+  private RunRef launch(String type, String id, Map<String, ?> memo, Object spec) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(type, options(id, memo));
     try {
-      WorkflowExecution e = WorkflowClient.start(stub::run, spec);
-      return new RunRef(id, e.getRunId(), CanaryReleaseWorkflow.TYPE);
+      WorkflowExecution e = stub.start(spec);
+      return new RunRef(id, e.getRunId(), type);
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new RunAlreadyStartedException(id, e);
     }
   }
 
   /**
-   * Parses a YAML or JSON spec, picks the workflow by its {@code kind} (rolling when absent), and
+   * Parses a YAML or JSON spec, picks the workflow by its {@code kind} (when absent: an A/B test
+   * when it has {@code variants}, a canary when it has {@code steps}, else rolling), and
    * starts it like the typed overloads; returns the started run.
    *
    * @throws InvalidSpecException when the text does not parse, names an unknown kind, or breaks a
@@ -222,6 +241,7 @@ public final class BellwetherClient implements AutoCloseable {
       case SpecLoader.KIND_ROLLING -> start(SpecLoader.rolling(yamlOrJson), m);
       case SpecLoader.KIND_BLUE_GREEN -> start(SpecLoader.blueGreen(yamlOrJson), m);
       case CanaryReleaseSpec.KIND -> start(SpecLoader.canary(yamlOrJson), m);
+      case ABTestSpec.KIND -> start(SpecLoader.abTest(yamlOrJson), m);
       default -> throw new InvalidSpecException(List.of(unknownKind(kind)));
     };
   }
@@ -230,7 +250,7 @@ public final class BellwetherClient implements AutoCloseable {
    * Every problem with a spec, without starting anything: first what does not parse and what
    * breaks a rule ({@link SpecLoader}, {@link SpecValidator}); only when there is none, the names
    * the worker's configuration lacks (router, pool, backend, deployer, health check, metrics
-   * provider), asked of a
+   * provider, split), asked of a
    * worker through a short {@code TargetCheck} run ({@code targetcheck-<uuid>}). Empty when the
    * spec would start. Waits up to {@link #TARGET_CHECK_TIMEOUT} for a worker.
    *
@@ -259,6 +279,8 @@ public final class BellwetherClient implements AutoCloseable {
             request = TargetCheckRequest.of(SpecLoader.blueGreen(yamlOrJson).target());
         case CanaryReleaseSpec.KIND ->
             request = TargetCheckRequest.of(SpecLoader.canary(yamlOrJson).target());
+        case ABTestSpec.KIND ->
+            request = TargetCheckRequest.of(SpecLoader.abTest(yamlOrJson).target());
         default -> {
           return List.of(unknownKind(kind));
         }
@@ -373,8 +395,8 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
-   * The run's {@code status} query answer: a {@link RollingStatus}, a {@link BlueGreenStatus} or a
-   * {@link CanaryStatus} by the run's type. Works on closed runs too while a worker is there to answer.
+   * The run's {@code status} query answer: a {@link RollingStatus}, a {@link BlueGreenStatus}, a
+   * {@link CanaryStatus} or an {@link ABTestStatus} by the run's type. Works on closed runs too while a worker is there to answer.
    *
    * @throws RunNotFoundException when no run has that id
    * @throws IllegalArgumentException when the id belongs to a workflow that is not Bellwether's
@@ -385,6 +407,7 @@ public final class BellwetherClient implements AutoCloseable {
       case RollingDeploymentWorkflow.TYPE -> rollingStatus(workflowId);
       case BlueGreenDeploymentWorkflow.TYPE -> blueGreenStatus(workflowId);
       case CanaryReleaseWorkflow.TYPE -> canaryStatus(workflowId);
+      case ABTestWorkflow.TYPE -> abTestStatus(workflowId);
       default ->
           throw new IllegalArgumentException(workflowId + " is a " + type + ", not one of " + TYPES);
     };
@@ -416,6 +439,66 @@ public final class BellwetherClient implements AutoCloseable {
    */
   public CanaryStatus canaryStatus(String workflowId) {
     return query(workflowId, CanaryStatus.class);
+  }
+
+  /**
+   * The {@code status} of an A/B test: every variant with its counts and reads over time, the
+   * sample-size plan, the interim and the deciding evaluation, the outcome, the decision and who
+   * confirmed it, the gate and the audit trail.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public ABTestStatus abTestStatus(String workflowId) {
+    return query(workflowId, ABTestStatus.class);
+  }
+
+  /**
+   * The spec an A/B test was started with (its workflow input), read from the first event of the
+   * latest run's history; empty when that run is not an {@code ABTest} or its input cannot be
+   * read. The status does not repeat the spec, and the report needs parts of it (the guardrails'
+   * bounds, the goal's name, the minimum detectable effect as written). Read-only: one history
+   * page of one event, however long the run.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public Optional<ABTestSpec> abTestSpec(String workflowId) {
+    List<HistoryEvent> first;
+    try {
+      first =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .setMaximumPageSize(1)
+                      .build())
+              .getHistory()
+              .getEventsList();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new RunNotFoundException(workflowId, e);
+      }
+      throw e;
+    }
+    if (first.isEmpty() || !first.get(0).hasWorkflowExecutionStartedEventAttributes()) {
+      return Optional.empty();
+    }
+    var started = first.get(0).getWorkflowExecutionStartedEventAttributes();
+    if (!ABTestWorkflow.TYPE.equals(started.getWorkflowType().getName()) || !started.hasInput()) {
+      return Optional.empty();
+    }
+    Payloads input = started.getInput();
+    try {
+      return Optional.ofNullable(
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(0, Optional.of(input), ABTestSpec.class, ABTestSpec.class));
+    } catch (DataConverterException unreadable) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -484,7 +567,8 @@ public final class BellwetherClient implements AutoCloseable {
 
   /**
    * Waits up to {@code timeout} for the latest run with this id to close and returns its result
-   * ({@code RollingResult}, {@code BlueGreenResult} or {@code CanaryResult}).
+   * ({@code RollingResult}, {@code BlueGreenResult}, {@code CanaryResult} or {@code
+   * ABTestResult}).
    *
    * @throws TimeoutException when the run is still open after {@code timeout}
    * @throws io.temporal.client.WorkflowFailedException when the run failed, was canceled or
@@ -504,9 +588,9 @@ public final class BellwetherClient implements AutoCloseable {
    * are none. Uses a visibility query where the server has one and the legacy listings otherwise
    * (the embedded server).
    *
-   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment} or {@code CanaryRelease} to
-   *     keep one type, or null for all
-   * @throws IllegalArgumentException when {@code kind} is neither
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
+   *     {@code ABTest} to keep one type, or null for all
+   * @throws IllegalArgumentException when {@code kind} is none of those
    */
   public List<RunSummary> list(String kind) {
     return list(kind, null, null);
@@ -518,15 +602,14 @@ public final class BellwetherClient implements AutoCloseable {
    *
    * <p>{@code kind} selects workflow types in the listing itself. {@code service} is matched on
    * the workflow id ({@code rolling-<service>-}, {@code bluegreen-<service>-}, {@code
-   * canary-<service>-}); an id that reads
-   * more than one way (both names and versions may contain {@code -}) is settled by the run's
-   * status query. {@code phase} asks each candidate run's status query (closed runs answer too,
+   * canary-<service>-}, {@code abtest-<service>-}); an id that reads more than one way (names and
+   * versions may contain {@code -}) is settled by the run's status query. {@code phase} asks each candidate run's status query (closed runs answer too,
    * while a worker is up), skipping closed runs for a phase that is not final; the summaries
    * returned then carry the phase. A run whose status cannot be read is left out of a phase
    * filter. Read-only.
    *
-   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment} or {@code CanaryRelease}, or
-   *     null for all
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
+   *     {@code ABTest}, or null for all
    * @param service a service name, or null for all
    * @param phase a {@link Phase} name ({@code AWAITING_APPROVAL}, case and {@code -}/{@code _}
    *     ignored), or null for all
@@ -607,6 +690,10 @@ public final class BellwetherClient implements AutoCloseable {
       }
       if (CanaryReleaseWorkflow.TYPE.equals(run.type())) {
         CanaryStatus s = stub.query("status", CanaryStatus.class);
+        return new StatusView(s.service(), s.phase());
+      }
+      if (ABTestWorkflow.TYPE.equals(run.type())) {
+        ABTestStatus s = stub.query("status", ABTestStatus.class);
         return new StatusView(s.service(), s.phase());
       }
       BlueGreenStatus s = stub.query("status", BlueGreenStatus.class);

@@ -1,5 +1,6 @@
 package io.bellwether.client;
 
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
@@ -9,8 +10,9 @@ import java.util.List;
 
 /**
  * Reads the service back out of a workflow id ({@code rolling-<service>-<version>}, {@code
- * bluegreen-<service>-<version>}, {@code canary-<service>-<version>}). Both service names and versions may contain {@code -}, so an id
- * can split more than one way; those ids are called ambiguous here.
+ * bluegreen-<service>-<version>}, {@code canary-<service>-<version>}, {@code
+ * abtest-<service>-<experiment>}). Service names, versions and experiment names may all contain
+ * {@code -}, so an id can split more than one way; those ids are called ambiguous here.
  */
 final class RunIds {
   private RunIds() {}
@@ -26,12 +28,16 @@ final class RunIds {
     if (CanaryReleaseWorkflow.TYPE.equals(type)) {
       return "canary-";
     }
+    if (ABTestWorkflow.TYPE.equals(type)) {
+      return "abtest-";
+    }
     return null;
   }
 
   /**
    * Every service name the id can be read as (a valid name followed by {@code -} and a valid
-   * version), shortest first; empty when the id is not of that type's shape.
+   * version, or for an A/B test a valid experiment name), shortest first; empty when the id is not
+   * of that type's shape.
    */
   static List<String> candidates(String type, String workflowId) {
     String prefix = prefix(type);
@@ -40,11 +46,12 @@ final class RunIds {
       return out;
     }
     String rest = workflowId.substring(prefix.length());
+    var tail = ABTestWorkflow.TYPE.equals(type) ? SpecValidator.NAME : SpecValidator.VERSION;
     for (int i = rest.indexOf('-'); i > 0; i = rest.indexOf('-', i + 1)) {
       String service = rest.substring(0, i);
       String version = rest.substring(i + 1);
       if (SpecValidator.NAME.matcher(service).matches()
-          && SpecValidator.VERSION.matcher(version).matches()) {
+          && tail.matcher(version).matches()) {
         out.add(service);
       }
     }
@@ -54,12 +61,16 @@ final class RunIds {
   /**
    * The service of the id: the only way to read it, or, when there are several, the only one
    * whose version looks like a version ({@code 2.0.0}, {@code v2}); null when that does not
-   * decide it or the id is not of that type's shape.
+   * decide it or the id is not of that type's shape. An A/B test's experiment name has no shape
+   * to tell it by, so an ambiguous {@code abtest-} id gives null (its status query knows).
    */
   static String service(String type, String workflowId) {
     List<String> all = candidates(type, workflowId);
     if (all.size() <= 1) {
       return all.isEmpty() ? null : all.get(0);
+    }
+    if (ABTestWorkflow.TYPE.equals(type)) {
+      return null;
     }
     int skip = prefix(type).length();
     String found = null;

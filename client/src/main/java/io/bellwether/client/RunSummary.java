@@ -8,13 +8,14 @@ import java.time.Instant;
  *
  * @param workflowId the run's workflow id
  * @param runId the Temporal run id
- * @param type {@code RollingDeployment}, {@code BlueGreenDeployment} or {@code CanaryRelease}
+ * @param type {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
+ *     {@code ABTest}
  * @param status Temporal's execution status without its prefix: {@code RUNNING}, {@code
  *     COMPLETED}, {@code FAILED}, {@code CANCELED}, {@code TERMINATED}, {@code TIMED_OUT}, ...
  * @param startTime when the run started
  * @param closeTime when it closed; null while it runs, and also for closed runs when the server
  *     does not report it (the embedded server's legacy listing leaves it out)
- * @param service the service released, read from the workflow id (or from the run's status when
+ * @param service the service released (or tested), read from the workflow id (or from the run's status when
  *     the id reads more than one way and the status was asked); null when unknown
  * @param phase the run's {@code phase} from its status query; null unless the listing asked for
  *     a phase

@@ -11,10 +11,15 @@ import io.temporal.workflow.Workflow;
 import java.util.List;
 
 /** A stand-in blue-green run that waits at its gate until approved; other controls are no-ops. */
-public class FakeBlueGreenWorkflow implements BlueGreenDeploymentWorkflow {
+public class FakeBlueGreenWorkflow extends FakeControls implements BlueGreenDeploymentWorkflow {
   private String service = "";
   private String version = "";
   private Phase phase = Phase.AWAITING_APPROVAL;
+
+  @Override
+  protected Phase phase() {
+    return phase;
+  }
 
   @Override
   public BlueGreenResult run(BlueGreenDeploymentSpec spec) {
@@ -29,24 +34,6 @@ public class FakeBlueGreenWorkflow implements BlueGreenDeploymentWorkflow {
     return new BlueGreenStatus(service, version, phase, "gate", "blue", "green", 0, false,
         List.of(), List.of(), 2, null, false, List.of(), "");
   }
-
-  @Override
-  public void approve(OperatorRequest request) {}
-
-  @Override
-  public void reject(OperatorRequest request) {}
-
-  @Override
-  public void pause(OperatorRequest request) {}
-
-  @Override
-  public void resume(OperatorRequest request) {}
-
-  @Override
-  public void rollback(OperatorRequest request) {}
-
-  @Override
-  public void promote(OperatorRequest request) {}
 
   @Override
   public ControlResponse approveUpdate(OperatorRequest request) {
@@ -65,36 +52,4 @@ public class FakeBlueGreenWorkflow implements BlueGreenDeploymentWorkflow {
 
   @Override
   public void validateReject(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse pauseUpdate(OperatorRequest request) {
-    return new ControlResponse("pause", phase, true, "paused");
-  }
-
-  @Override
-  public void validatePause(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse resumeUpdate(OperatorRequest request) {
-    return new ControlResponse("resume", phase, false, "resumed");
-  }
-
-  @Override
-  public void validateResume(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse rollbackUpdate(OperatorRequest request) {
-    return new ControlResponse("rollback", phase, false, "rolled back");
-  }
-
-  @Override
-  public void validateRollback(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse promoteUpdate(OperatorRequest request) {
-    return new ControlResponse("promote", phase, false, "promoted");
-  }
-
-  @Override
-  public void validatePromote(OperatorRequest request) {}
 }

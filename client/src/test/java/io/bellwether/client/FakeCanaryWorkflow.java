@@ -10,7 +10,6 @@ import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RunEvent;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,16 @@ import java.util.List;
  * {@code full} is recorded as {@code promote --full}, and rollback ends it. Enough to prove that the
  * client reaches the right workflow type with the operator's whole request.
  */
-public class FakeCanaryWorkflow implements CanaryReleaseWorkflow {
+public class FakeCanaryWorkflow extends FakeControls implements CanaryReleaseWorkflow {
   private String service = "";
   private String version = "";
   private Phase phase = Phase.PAUSED;
   private final List<RunEvent> events = new ArrayList<>();
+
+  @Override
+  protected Phase phase() {
+    return phase;
+  }
 
   @Override
   public CanaryResult run(CanaryReleaseSpec spec) {
@@ -43,67 +47,10 @@ public class FakeCanaryWorkflow implements CanaryReleaseWorkflow {
   }
 
   @Override
-  public void approve(OperatorRequest request) {}
-
-  @Override
-  public void reject(OperatorRequest request) {}
-
-  @Override
-  public void pause(OperatorRequest request) {}
-
-  @Override
-  public void resume(OperatorRequest request) {}
-
-  @Override
-  public void rollback(OperatorRequest request) {}
-
-  @Override
-  public void promote(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse approveUpdate(OperatorRequest request) {
-    return new ControlResponse("approve", phase, false, "");
-  }
-
-  @Override
-  public void validateApprove(OperatorRequest request) {
-    throw ApplicationFailure.newNonRetryableFailure("no gate is open", "ControlRefused");
-  }
-
-  @Override
-  public ControlResponse rejectUpdate(OperatorRequest request) {
-    return new ControlResponse("reject", phase, false, "");
-  }
-
-  @Override
-  public void validateReject(OperatorRequest request) {
-    throw ApplicationFailure.newNonRetryableFailure("no gate is open", "ControlRefused");
-  }
-
-  @Override
-  public ControlResponse pauseUpdate(OperatorRequest request) {
-    return new ControlResponse("pause", phase, true, "paused");
-  }
-
-  @Override
-  public void validatePause(OperatorRequest request) {}
-
-  @Override
-  public ControlResponse resumeUpdate(OperatorRequest request) {
-    return new ControlResponse("resume", phase, false, "resumed");
-  }
-
-  @Override
-  public void validateResume(OperatorRequest request) {}
-
-  @Override
   public ControlResponse rollbackUpdate(OperatorRequest request) {
     phase = Phase.ROLLED_BACK;
     return new ControlResponse("rollback", phase, false, "rolled back");
   }
-
-  @Override
-  public void validateRollback(OperatorRequest request) {}
 
   @Override
   public ControlResponse promoteUpdate(OperatorRequest request) {
@@ -112,7 +59,4 @@ public class FakeCanaryWorkflow implements CanaryReleaseWorkflow {
     phase = Phase.SUCCEEDED;
     return new ControlResponse("promote", phase, false, action + " by " + request.by());
   }
-
-  @Override
-  public void validatePromote(OperatorRequest request) {}
 }

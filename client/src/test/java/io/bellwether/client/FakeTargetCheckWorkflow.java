@@ -6,11 +6,12 @@ import io.bellwether.contracts.spec.Violation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A stand-in worker configuration that knows the router {@code edge}, the pool {@code shop} and
- * the metrics provider {@code prom}. */
+/** A stand-in worker configuration that knows the router {@code edge}, the pool {@code shop},
+ * the metrics provider {@code prom} and the split {@code exp}. */
 public class FakeTargetCheckWorkflow implements TargetCheckWorkflow {
   static final String UNKNOWN_ROUTER = "no router with that name is configured";
   static final String UNKNOWN_METRICS = "no metrics provider with that name is configured";
+  static final String UNKNOWN_SPLIT = "router 'edge' has no split with that name";
 
   @Override
   public List<Violation> check(TargetCheckRequest request) {
@@ -23,6 +24,9 @@ public class FakeTargetCheckWorkflow implements TargetCheckWorkflow {
     }
     if (request.canary() != null && !"prom".equals(request.canary().metrics())) {
       out.add(new Violation("target.metrics", UNKNOWN_METRICS));
+    }
+    if (request.abTest() != null && !"exp".equals(request.abTest().split())) {
+      out.add(new Violation("target.split", UNKNOWN_SPLIT));
     }
     return out;
   }

@@ -20,6 +20,12 @@ class RunIdsTest {
         "CanaryRelease,       canary-web-2.0.0,                web",
         "CanaryRelease,       canary-web-api-2.4.0,            web-api",
         "CanaryRelease,       rolling-web-2.0.0,               null",
+        "ABTest,              abtest-web-checkout,             web",
+        "ABTest,              abtest-web.api-new_cart,         web.api",
+        // An experiment name has no shape to tell it from a service name.
+        "ABTest,              abtest-web-one-page,             null",
+        "ABTest,              canary-web-2.0.0,                null",
+        "ABTest,              abtest-web,                      null",
         "RollingDeployment,   rolling-web-api-2.0.0,           web-api",
         "RollingDeployment,   rolling-web-api-2.0.0-rc.1,      web-api",
         "RollingDeployment,   rolling-web-v3,                  web",
@@ -43,6 +49,7 @@ class RunIdsTest {
         RunIds.candidates("RollingDeployment", "rolling-web-api-2.0.0-rc.1"));
     assertEquals(List.of("web"), RunIds.candidates("RollingDeployment", "rolling-web-2.0.0"));
     assertEquals(List.of(), RunIds.candidates("RollingDeployment", "rolling-web"));
+    assertEquals(List.of("web", "web-one"), RunIds.candidates("ABTest", "abtest-web-one-page"));
   }
 
   @Test

@@ -139,7 +139,9 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "pause", description = "Hold the run at its next safe point (between batches or traffic steps).")
+  @Command(
+      name = "pause",
+      description = "Hold the run at its next safe point (between batches or traffic steps; an A/B test holds its decision).")
   static final class Pause extends Simple {
     Pause() {
       super("pause");
@@ -155,7 +157,7 @@ abstract class ControlCommand implements Callable<Integer> {
 
   @Command(
       name = "rollback",
-      description = "Stop the run and put back what it changed (blue-green after the switch: all traffic back to blue).")
+      description = "Stop the run and put back what it changed (blue-green after the switch: all traffic back to blue; an A/B test is stopped and reverted).")
   static final class Rollback extends Simple {
     Rollback() {
       super("rollback");
@@ -180,7 +182,8 @@ abstract class ControlCommand implements Callable<Integer> {
       name = "promote",
       description = {
         "Skip the current wait (bake time, pause, traffic step, watch window).",
-        "A canary skips its remaining steps but still runs the analyses left, unless --full."
+        "A canary skips its remaining steps but still runs the analyses left, unless --full.",
+        "An A/B test ends data collection now (short of its sample size it is inconclusive)."
       })
   static final class Promote extends Simple {
     @Option(

@@ -1,6 +1,11 @@
 package io.bellwether.starter;
 
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.abtest.ABTestResult;
+import io.bellwether.contracts.abtest.ABTestSpec;
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
+import io.bellwether.contracts.abtest.Outcome;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
@@ -19,6 +24,8 @@ import io.bellwether.starter.follow.RunFollower;
 import io.bellwether.starter.follow.RunOutcome;
 import io.bellwether.starter.follow.RunWatcher;
 import io.bellwether.starter.load.LoadGenerator;
+import io.bellwether.starter.load.ShopperLoad;
+import io.bellwether.starter.report.ABTestReport;
 import io.bellwether.starter.sandbox.Sandbox;
 import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowClient;
@@ -40,7 +47,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bellwether demo}: a sandbox under steady load, a good rolling upgrade that succeeds, a
  * bad one that rolls back, a canary of a good version that passes its analyses and is promoted, a
- * canary with errors that its analysis rolls back on its own, a blue-green release of the shop
+ * canary with errors that its analysis rolls back on its own, an A/B test of a new checkout
+ * against simulated shoppers (its HTML report written to {@code .bellwether/demo-abtest-report.html}),
+ * a blue-green release of the shop
  * pool through an approval gate that the demo opens with a signal, and a summary of what users
  * would have seen. The sandbox always goes down at the end, also on failure or Ctrl-C.
  */
@@ -48,6 +57,7 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description = "Sandbox + load + a good rolling upgrade (succeeds) + a bad one (rolls back)"
         + " + a good canary (promoted) + a canary with errors (rolled back on its own)"
+        + " + an A/B test of a new checkout with simulated shoppers (decided by statistics, report written)"
         + " + a gated blue-green release (approved by signal), then down.",
     footer = {"", "Exit code 0 when every run ended as expected and no request failed, except the error canary's"
         + " own before its rollback."})
@@ -78,6 +88,10 @@ final class DemoCommand implements Callable<Integer> {
   private LoadGenerator load;
   private LoadGenerator shopLoad;
   private boolean finished;
+  // The A/B test's simulated shoppers, counted into the summary's totals.
+  private long shopperRequests;
+  private long shopperFailures;
+  private final List<String> shopperErrors = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -132,7 +146,8 @@ final class DemoCommand implements Callable<Integer> {
           DemoSpecs.ERROR_CANARY_ERROR_RATE,
           "a canary of " + DemoSpecs.ERROR_CANARY_VERSION + " (5% errors) beside " + DemoSpecs.GOOD_VERSION
               + ": its analysis rolls it back"));
-      // One more second of traffic shows the pool serving after the rollback.
+      runs.add(abTest(out, client, s, lg, DemoSpecs.GOOD_VERSION));
+      // One more second of traffic shows the pool serving after the last run.
       Thread.sleep(1_000);
       lg.stop();
       LoadGenerator.Counts total = lg.snapshot().minus(begin);
@@ -141,9 +156,13 @@ final class DemoCommand implements Callable<Integer> {
 
       List<String> sampleErrors = new ArrayList<>(total.sampleErrors());
       sampleErrors.addAll(shop.sampleErrors());
+      sampleErrors.addAll(shopperErrors);
       DemoSummary summary =
           new DemoSummary(
-              runs, total.sent() + shop.sent(), total.failed() + shop.failed(), sampleErrors);
+              runs,
+              total.sent() + shop.sent() + shopperRequests,
+              total.failed() + shop.failed() + shopperFailures,
+              sampleErrors);
       out.println();
       out.println("== summary");
       out.println(summary.table());
@@ -272,6 +291,165 @@ final class DemoCommand implements Callable<Integer> {
         errorRate > 0,
         floor,
         exposure == null ? 0L : exposure);
+  }
+
+  /**
+   * The A/B test under the steady load plus simulated shoppers with stable ids: followed live, its
+   * HTML report written beside the sandbox, and the split checked empty afterwards. Either
+   * conclusion the statistics reach is a correct run: with these shoppers' random decisions the
+   * plan finds the new checkout's lift 9 times in 10 (its power), and otherwise reports no
+   * difference and reverts. A guardrail stop or a failure is not expected.
+   */
+  private DemoSummary.Run abTest(
+      PrintWriter out, WorkflowClient client, Sandbox s, LoadGenerator lg, String fromVersion)
+      throws java.io.IOException {
+    ABTestSpec spec = DemoSpecs.abTest();
+    String id = WorkflowIds.abTest(spec);
+    out.println();
+    out.println("== an A/B test: " + spec.variants().get(0).version() + " (control) against "
+        + spec.variants().get(1).version() + " (new checkout), 50/50 by user id: " + id);
+    out.println("   shoppers: " + DemoSpecs.AB_SHOPPERS_PER_SECOND + " arrivals/s with stable user ids through "
+        + s.frontendUrl() + "shop");
+    out.flush();
+    ShopperLoad shoppers =
+        new ShopperLoad(
+            ShopperLoad.Settings.of(s.frontendUrl(), 50_000, DemoSpecs.AB_SHOPPERS_PER_SECOND)
+                .withReturningShare(0.2)
+                .withBuyMode(ShopperLoad.BuyMode.RANDOM)
+                .withSeed(2026));
+    LoadGenerator.Counts before = lg.snapshot();
+    RunOutcome outcome;
+    ShopperLoad.Snapshot seen;
+    ABTestWorkflow stub =
+        client.newWorkflowStub(
+            ABTestWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    SplitWindow window = new SplitWindow(stub, shoppers);
+    try {
+      shoppers.start();
+      WorkflowClient.start(stub::run, spec);
+      window.start();
+      outcome =
+          new RunWatcher(client).followABTest(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+    } finally {
+      window.stop();
+      shoppers.close();
+    }
+    seen = shoppers.snapshot();
+    shopperRequests += seen.requests();
+    shopperFailures += seen.failed();
+    shopperErrors.addAll(seen.sampleErrors());
+    LoadGenerator.Counts during = lg.snapshot().minus(before);
+    DeployCommand.printOutcome(out, outcome);
+    ABTestResult result = outcome.abTest();
+    String verdict = DemoSummary.abTestVerdict(result);
+    out.println("   verdict: " + verdict);
+    ShopperLoad.Snapshot open = window.whileOpen();
+    if (open != null) {
+      out.println(String.format(java.util.Locale.ROOT,
+          "   while the split was open: %d shoppers, %d saw more than one variant; control got %.1f%% of them (planned 50%%)",
+          open.users(), open.stickyViolations(), open.userShare("control") * 100));
+    }
+    out.println("   shoppers, whole run: " + ShopperLoad.describe(seen));
+    out.println("   traffic during the run: " + LoadGenerator.describe(during));
+    Path report = s.dir().resolveSibling("demo-abtest-report.html");
+    try {
+      ABTestStatus status = client.newWorkflowStub(ABTestWorkflow.class, id).status();
+      ReportCommand.write(report, ABTestReport.html(status, spec, id, ZoneId.systemDefault()));
+      out.println("   report: " + report);
+    } catch (RuntimeException e) {
+      out.println("   report: not written (" + e.getMessage() + ")");
+    }
+    out.flush();
+    boolean concluded =
+        result != null
+            && (result.outcome() == Outcome.WINNER || result.outcome() == Outcome.NO_DIFFERENCE);
+    String toVersion =
+        result != null && ABTestResult.ROLLED_OUT.equals(result.decision())
+            ? spec.variants().get(1).version()
+            : fromVersion;
+    boolean sticky = open != null && open.stickyViolations() == 0;
+    return new DemoSummary.Run(
+        id,
+        fromVersion,
+        toVersion,
+        RunOutcome.SUCCEEDED,
+        !concluded
+            ? "NOT_CONCLUDED (" + outcome.outcome() + ")"
+            : sticky ? outcome.outcome() : "NOT_STICKY (" + outcome.outcome() + ")",
+        outcome.elapsed().toMillis(),
+        during.sent() + seen.requests(),
+        during.failed() + seen.failed(),
+        during.okByVersion(),
+        outcome.message(),
+        verdict,
+        false,
+        null,
+        0L);
+  }
+
+  /**
+   * Watches an A/B test's status from a thread of its own: when the split opens it starts a new
+   * phase of the shoppers' observations, and when collection ends it keeps what they saw while it
+   * was open (users who met two variants then would be a broken assignment; before and after, moving
+   * between the stable backend and a variant is the point).
+   */
+  private static final class SplitWindow {
+    private final ABTestWorkflow run;
+    private final ShopperLoad shoppers;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile ShopperLoad.Snapshot whileOpen;
+
+    SplitWindow(ABTestWorkflow run, ShopperLoad shoppers) {
+      this.run = run;
+      this.shoppers = shoppers;
+      this.thread = new Thread(this::watch, "bellwether-demo-split-window");
+      this.thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    private void watch() {
+      boolean opened = false;
+      while (!stopping) {
+        try {
+          ABTestStatus s = run.status();
+          if (!opened && s.splitOpen()) {
+            opened = true;
+            shoppers.resetObservations();
+          } else if (opened && (s.evaluation() != null || !s.splitOpen())) {
+            // Collection ended: the decision is made and the split is about to close (users then
+            // go back to the stable backend, which is no broken assignment).
+            whileOpen = shoppers.snapshot();
+            return;
+          }
+        } catch (RuntimeException e) {
+          // The run has no workflow task yet, or the server is briefly busy: ask again.
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void stop() {
+      stopping = true;
+      try {
+        thread.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** What the shoppers saw while the split was open; null when it never opened and closed. */
+    ShopperLoad.Snapshot whileOpen() {
+      return whileOpen;
+    }
   }
 
   /**

@@ -1,6 +1,10 @@
 package io.bellwether.starter;
 
 import io.bellwether.contracts.TaskQueues;
+import io.bellwether.contracts.abtest.ABTestSpec;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
+import io.bellwether.contracts.abtest.SampleSize;
+import io.bellwether.contracts.abtest.Variant;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.canary.AnalysisRecord;
@@ -16,6 +20,7 @@ import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.starter.follow.RunFollower;
 import io.bellwether.starter.follow.RunOutcome;
 import io.bellwether.starter.follow.RunWatcher;
+import io.bellwether.starter.report.ABTestText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -24,8 +29,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,11 +44,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether deploy -f spec.yaml}: starts the run the spec's {@code kind} names
- * (RollingDeployment when absent, BlueGreenDeployment or CanaryRelease) and follows it.
+ * (RollingDeployment when absent, BlueGreenDeployment, CanaryRelease or ABTest) and follows it.
+ * Every kind goes through the same steps ({@link #deploy}); what differs is in its {@link Kind}.
  */
 @Command(
     name = "deploy",
-    description = "Start a RollingDeployment, BlueGreenDeployment or CanaryRelease (by the spec's kind) and follow it.",
+    description =
+        "Start a RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest (by the spec's kind) and follow it.",
     footer = {
       "",
       "Exit codes: 0 succeeded; 1 rolled back, aborted, failed or canceled; 2 invalid spec;",
@@ -46,6 +58,55 @@ import picocli.CommandLine.Spec;
     })
 final class DeployCommand implements Callable<Integer> {
   static final int EXIT_ALREADY_RUNNING = 3;
+
+  /**
+   * What deploy needs to know of one kind of spec.
+   *
+   * @param workflowType the workflow type it starts
+   * @param parse parses and validates the text (throws {@link InvalidSpecException})
+   * @param withRequester the spec with {@code requestedBy} filled in when it names nobody
+   * @param id the workflow id the spec gives
+   * @param describe what the run does, in the {@code started} line
+   * @param follow follows the run to its end
+   * @param report whether the run has an HTML report to point to
+   */
+  record Kind<S>(
+      String workflowType,
+      Function<String, S> parse,
+      BiFunction<S, String, S> withRequester,
+      Function<S, String> id,
+      Function<S, String> describe,
+      Follow follow,
+      boolean report) {}
+
+  /** Follows a started run. */
+  @FunctionalInterface
+  interface Follow {
+    RunOutcome follow(RunWatcher watcher, String workflowId, RunFollower follower);
+  }
+
+  /** Every kind deploy starts, by the {@code kind} a spec names. */
+  static final Map<String, Kind<?>> KINDS = kinds();
+
+  private static Map<String, Kind<?>> kinds() {
+    Map<String, Kind<?>> k = new LinkedHashMap<>();
+    k.put(SpecLoader.KIND_ROLLING, new Kind<RollingDeploymentSpec>(
+        RollingDeploymentWorkflow.TYPE, SpecLoader::rolling, DeployCommand::withRequester, WorkflowIds::rolling,
+        s -> s.service() + " -> " + s.version(), RunWatcher::follow, false));
+    k.put(SpecLoader.KIND_BLUE_GREEN, new Kind<BlueGreenDeploymentSpec>(
+        BlueGreenDeploymentWorkflow.TYPE, SpecLoader::blueGreen, DeployCommand::withRequester, WorkflowIds::blueGreen,
+        s -> s.service() + " -> " + s.version() + ", blue-green in pool " + s.target().pool(),
+        RunWatcher::followBlueGreen, false));
+    k.put(CanaryReleaseSpec.KIND, new Kind<CanaryReleaseSpec>(
+        CanaryReleaseWorkflow.TYPE, SpecLoader::canary, DeployCommand::withRequester, WorkflowIds::canary,
+        c -> c.service() + " " + (c.stableVersion() == null ? "" : c.stableVersion() + " ") + "-> " + c.version()
+            + ", canary in pool " + c.target().pool() + ", " + c.steps().size() + " steps",
+        RunWatcher::followCanary, true));
+    k.put(ABTestSpec.KIND, new Kind<ABTestSpec>(
+        ABTestWorkflow.TYPE, SpecLoader::abTest, DeployCommand::withRequester, WorkflowIds::abTest,
+        DeployCommand::describe, RunWatcher::followABTest, true));
+    return Collections.unmodifiableMap(k);
+  }
 
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -82,68 +143,42 @@ final class DeployCommand implements Callable<Integer> {
       printViolations(err, file.toString(), e);
       return 2;
     }
-    if (SpecLoader.KIND_BLUE_GREEN.equals(kind)) {
-      return blueGreen(file, text, out, err);
-    }
-    if (CanaryReleaseSpec.KIND.equals(kind)) {
-      return canary(file, text, out, err);
-    }
-    if (!SpecLoader.KIND_ROLLING.equals(kind)) {
+    Kind<?> k = KINDS.get(kind);
+    if (k == null) {
       printViolations(err, file.toString(), new InvalidSpecException(List.of(new Violation("kind",
-          "must be " + SpecLoader.KIND_ROLLING + ", " + SpecLoader.KIND_BLUE_GREEN + " or "
-              + CanaryReleaseSpec.KIND + ", got '" + kind + "'"))));
+          "must be " + SpecLoader.KIND_ROLLING + ", " + SpecLoader.KIND_BLUE_GREEN + ", "
+              + CanaryReleaseSpec.KIND + " or " + ABTestSpec.KIND + ", got '" + kind + "'"))));
       return 2;
     }
-    RollingDeploymentSpec rolling;
-    try {
-      rolling = SpecLoader.rolling(text);
-    } catch (InvalidSpecException e) {
-      // Checked here, before any connection, so a bad file never reaches Temporal.
-      printViolations(err, file.toString(), e);
-      return 2;
-    }
-    rolling = withRequester(rolling, BellwetherCli.operator(by));
-    WorkflowClient client = root.client();
-    String id = WorkflowIds.rolling(rolling);
-    int started = start(client, rolling, id, out, err);
-    if (started != 0) {
-      return started;
-    }
-    if (noFollow) {
-      out.println("follow it with: bellwether status " + id + statusHint());
-      out.flush();
-      return 0;
-    }
-    RunOutcome outcome =
-        new RunWatcher(client).follow(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
-    printOutcome(out, outcome);
-    return outcome.exitCode();
+    return deploy(file, text, k, out, err);
   }
 
-  private int blueGreen(Path file, String text, PrintWriter out, PrintWriter err) {
-    BlueGreenDeploymentSpec bg;
+  /**
+   * Parses (a bad file never reaches Temporal), fills in the requester, starts the run under its
+   * id, then follows it unless {@code --no-follow}; returns the exit code.
+   */
+  private <S> int deploy(Path file, String text, Kind<S> kind, PrintWriter out, PrintWriter err) {
+    S parsed;
     try {
-      bg = SpecLoader.blueGreen(text);
+      parsed = kind.parse().apply(text);
     } catch (InvalidSpecException e) {
       printViolations(err, file.toString(), e);
       return 2;
     }
-    bg = withRequester(bg, BellwetherCli.operator(by));
+    S run = kind.withRequester().apply(parsed, BellwetherCli.operator(by));
     WorkflowClient client = root.client();
-    String id = WorkflowIds.blueGreen(bg);
-    BlueGreenDeploymentWorkflow stub =
-        client.newWorkflowStub(
-            BlueGreenDeploymentWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    String id = kind.id().apply(run);
     try {
-      WorkflowClient.start(stub::run, bg);
+      client.newUntypedWorkflowStub(
+              kind.workflowType(),
+              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build())
+          .start(run);
     } catch (WorkflowExecutionAlreadyStarted e) {
       err.println(id + " is already running; see: bellwether status " + id + statusHint());
       err.flush();
       return EXIT_ALREADY_RUNNING;
     }
-    out.println("started " + id + " (" + bg.service() + " -> " + bg.version() + ", blue-green in pool "
-        + bg.target().pool() + ") on " + root.temporal());
+    out.println("started " + id + " (" + kind.describe().apply(run) + ") on " + root.temporal());
     out.flush();
     if (noFollow) {
       out.println("follow it with: bellwether status " + id + statusHint());
@@ -151,47 +186,12 @@ final class DeployCommand implements Callable<Integer> {
       return 0;
     }
     RunOutcome outcome =
-        new RunWatcher(client).followBlueGreen(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+        kind.follow().follow(new RunWatcher(client), id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
     printOutcome(out, outcome);
-    return outcome.exitCode();
-  }
-
-  private int canary(Path file, String text, PrintWriter out, PrintWriter err) {
-    CanaryReleaseSpec c;
-    try {
-      c = SpecLoader.canary(text);
-    } catch (InvalidSpecException e) {
-      printViolations(err, file.toString(), e);
-      return 2;
-    }
-    c = withRequester(c, BellwetherCli.operator(by));
-    WorkflowClient client = root.client();
-    String id = WorkflowIds.canary(c);
-    CanaryReleaseWorkflow stub =
-        client.newWorkflowStub(
-            CanaryReleaseWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
-    try {
-      WorkflowClient.start(stub::run, c);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      err.println(id + " is already running; see: bellwether status " + id + statusHint());
-      err.flush();
-      return EXIT_ALREADY_RUNNING;
-    }
-    out.println("started " + id + " (" + c.service() + " " + (c.stableVersion() == null ? "" : c.stableVersion() + " ")
-        + "-> " + c.version() + ", canary in pool " + c.target().pool() + ", " + c.steps().size() + " steps) on "
-        + root.temporal());
-    out.flush();
-    if (noFollow) {
-      out.println("follow it with: bellwether status " + id + statusHint());
+    if (kind.report()) {
+      out.println("  report: bellwether report " + id + statusHint());
       out.flush();
-      return 0;
     }
-    RunOutcome outcome =
-        new RunWatcher(client).followCanary(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
-    printOutcome(out, outcome);
-    out.println("  report: bellwether report " + id + statusHint());
-    out.flush();
     return outcome.exitCode();
   }
 
@@ -199,22 +199,26 @@ final class DeployCommand implements Callable<Integer> {
     return "127.0.0.1:7233".equals(root.temporal()) ? "" : " --temporal " + root.temporal();
   }
 
-  /** Starts the run; 0 when started, else the exit code after printing why. */
-  int start(WorkflowClient client, RollingDeploymentSpec rolling, String id, PrintWriter out, PrintWriter err) {
-    RollingDeploymentWorkflow stub =
-        client.newWorkflowStub(
-            RollingDeploymentWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
-    try {
-      WorkflowClient.start(stub::run, rolling);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      err.println(id + " is already running; see: bellwether status " + id + statusHint());
-      err.flush();
-      return EXIT_ALREADY_RUNNING;
+  /**
+   * An A/B test in the {@code started} line: {@code web checkout: control 4.0.0 50%, one-page 4.1.0
+   * 50%; needs 3841 exposures per variant}.
+   */
+  static String describe(ABTestSpec s) {
+    StringBuilder b = new StringBuilder(s.service() + " " + s.name() + ":");
+    int[] shares = new int[s.variants().size()];
+    for (int i = 0; i < shares.length; i++) {
+      Variant v = s.variants().get(i);
+      shares[i] = v.shareOrZero();
+      b.append(i == 0 ? " " : ", ").append(v.name()).append(' ').append(v.version()).append(' ')
+          .append(v.shareOrZero()).append('%');
     }
-    out.println("started " + id + " (" + rolling.service() + " -> " + rolling.version() + ") on " + root.temporal());
-    out.flush();
-    return 0;
+    try {
+      b.append("; needs ").append(SampleSize.plan(s.plan(), shares.length - 1, shares).perVariant())
+          .append(" exposures per variant");
+    } catch (RuntimeException e) {
+      // The plan was validated; if it still cannot be worked out here, the workflow says why.
+    }
+    return b.toString();
   }
 
   /** The spec with {@code requestedBy} filled in for the audit trail, unless it names one. */
@@ -235,6 +239,17 @@ final class DeployCommand implements Callable<Integer> {
     return new BlueGreenDeploymentSpec(
         s.service(), s.version(), s.target(), s.replicas(), s.healthCheck(), s.smokeCheck(),
         s.preview(), s.approval(), s.trafficShift(), s.watchWindow(), s.blueRetention(), who);
+  }
+
+  /** The A/B test spec with {@code requestedBy} filled in, unless it names one. */
+  static ABTestSpec withRequester(ABTestSpec s, String who) {
+    if (s.requestedBy() != null && !s.requestedBy().isBlank()) {
+      return s;
+    }
+    return new ABTestSpec(
+        s.service(), s.name(), s.hypothesis(), who, s.target(), s.variants(), s.assignment(), s.goal(),
+        s.guardrails(), s.plan(), s.interval(), s.maxDuration(), s.minDuration(), s.confirm(), s.onWinner(),
+        s.rollout(), s.drainTimeout(), s.healthCheck(), s.smokeCheck(), s.unknownFields());
   }
 
   /** The canary spec with {@code requestedBy} filled in, unless it names one. */
@@ -293,6 +308,13 @@ final class DeployCommand implements Callable<Integer> {
       }
       if (c.promotion() != null && !c.promotion().isBlank()) {
         out.println("  promoted through " + c.promotion());
+      }
+    }
+    if (o.abTest() != null) {
+      out.println("  " + ABTestText.result(o.abTest()));
+      if (o.abTest().evaluation() != null && o.abTest().evaluation().summary() != null
+          && !o.abTest().evaluation().summary().isBlank()) {
+        out.println("  " + o.abTest().evaluation().summary());
       }
     }
     if (o.blueGreen() != null) {

@@ -1,11 +1,18 @@
 package io.bellwether.starter;
 
+import io.bellwether.client.BellwetherClient;
+import io.bellwether.contracts.abtest.ABTestSpec;
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.starter.follow.RunWatcher;
+import io.bellwether.starter.report.ABTestReport;
+import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,19 +30,22 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bellwether report ID [-o FILE]}: writes a canary run's analysis report, one HTML page
- * with its charts inline ({@link CanaryReport}), read from the run's status (running or
- * finished, while a worker is up to answer).
+ * {@code bellwether report ID [-o FILE]}: writes a canary run's analysis report ({@link
+ * CanaryReport}) or an A/B test's report ({@link ABTestReport}), one HTML page with its charts
+ * inline, read from the run's status (running or finished, while a worker is up to answer).
  */
 @Command(
     name = "report",
-    description = "Write a canary run's analysis report (one self-contained HTML page with charts).",
-    footer = {"", "Exit codes: 0 written; 1 no such run, not a canary, or the file could not be written."})
+    description = "Write a canary run's or an A/B test's report (one self-contained HTML page with charts).",
+    footer = {"", "Exit codes: 0 written; 1 no such run, a run without a report, or the file could not be written."})
 final class ReportCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "Workflow id of a canary run, such as canary-web-2.0.0.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ID",
+      description = "Workflow id of a canary run or an A/B test, such as canary-web-2.0.0 or abtest-web-checkout.")
   String id;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write it (default: <ID>-report.html).")
@@ -46,15 +56,25 @@ final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     WorkflowClient client = root.client();
-    CanaryStatus status;
+    String html;
+    String summary;
     try {
       String type = RunWatcher.typeOf(client, id);
-      if (!CanaryReleaseWorkflow.TYPE.equals(type)) {
-        err.println(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + " runs");
+      WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.of(type));
+      if (CanaryReleaseWorkflow.TYPE.equals(type)) {
+        CanaryStatus status = stub.query("status", CanaryStatus.class);
+        html = CanaryReport.html(status, id, ZoneId.systemDefault());
+        summary = status.phase() + ", " + (status.analyses() == null ? 0 : status.analyses().size()) + " analyses";
+      } else if (ABTestWorkflow.TYPE.equals(type)) {
+        ABTestStatus status = stub.query("status", ABTestStatus.class);
+        html = ABTestReport.html(status, specOf(client, id), id, ZoneId.systemDefault());
+        summary = status.phase() + ", " + ABTestText.outcome(status.outcome(), status.winner());
+      } else {
+        err.println(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + " and "
+            + ABTestWorkflow.TYPE + " runs");
         err.flush();
         return 1;
       }
-      status = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.of(type)).query("status", CanaryStatus.class);
     } catch (WorkflowNotFoundException e) {
       err.println("no run " + id + " in namespace " + root.namespace() + " on " + root.temporal());
       err.flush();
@@ -62,16 +82,24 @@ final class ReportCommand implements Callable<Integer> {
     }
     Path file = BellwetherCli.callerPath(output != null ? output : Path.of(defaultFile(id)));
     try {
-      write(file, CanaryReport.html(status, id, ZoneId.systemDefault()));
+      write(file, html);
     } catch (IOException e) {
       err.println("cannot write " + file + ": " + e.getMessage());
       err.flush();
       return 1;
     }
-    out.println("wrote " + file + " (" + status.phase() + ", " + (status.analyses() == null ? 0 : status.analyses().size())
-        + " analyses)");
+    out.println("wrote " + file + " (" + summary + ")");
     out.flush();
     return 0;
+  }
+
+  /** The A/B test's spec, for the guardrails' bounds; null when it cannot be read (the report stands without). */
+  static ABTestSpec specOf(WorkflowClient client, String id) {
+    try {
+      return BellwetherClient.of(client).abTestSpec(id).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** {@code <id>-report.html}, with anything but letters, digits, dot, dash and underscore replaced. */

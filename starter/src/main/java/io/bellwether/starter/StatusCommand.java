@@ -2,6 +2,8 @@ package io.bellwether.starter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
@@ -13,6 +15,7 @@ import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import io.bellwether.starter.follow.ProgressView;
 import io.bellwether.starter.follow.RunWatcher;
+import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryReport;
 import io.bellwether.starter.report.CanaryText;
 import io.temporal.client.WorkflowClient;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether status ID}: the run's status query, also for finished runs, for rolling,
- * blue-green and canary runs alike (the server's description of the run gives its type).
+ * blue-green, canary and A/B test runs alike (the server's description of the run gives its type).
  */
 @Command(name = "status", description = "Show a run: phase, progress, instances, its gate and the audit trail.")
 final class StatusCommand implements Callable<Integer> {
@@ -60,6 +63,7 @@ final class StatusCommand implements Callable<Integer> {
       s = switch (type) {
         case BlueGreenDeploymentWorkflow.TYPE -> stub.query("status", BlueGreenStatus.class);
         case CanaryReleaseWorkflow.TYPE -> stub.query("status", CanaryStatus.class);
+        case ABTestWorkflow.TYPE -> stub.query("status", ABTestStatus.class);
         default -> stub.query("status", RollingStatus.class);
       };
     } catch (WorkflowNotFoundException e) {
@@ -73,6 +77,8 @@ final class StatusCommand implements Callable<Integer> {
       print(out, id, bg, ZoneId.systemDefault());
     } else if (s instanceof CanaryStatus c) {
       print(out, id, c, ZoneId.systemDefault());
+    } else if (s instanceof ABTestStatus ab) {
+      print(out, id, ab, ZoneId.systemDefault());
     } else {
       print(out, id, (RollingStatus) s, ZoneId.systemDefault());
     }
@@ -95,6 +101,31 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  segment: " + CanaryReport.segment(s.segment()));
     }
     for (String l : CanaryText.table(s)) {
+      out.println(l.isEmpty() ? "" : "  " + l);
+    }
+    gate(out, id, s.gate(), zone);
+    events(out, s.events(), zone);
+    out.println();
+    out.println("  charts: bellwether report " + id);
+  }
+
+  /**
+   * An A/B test: the progress line, the hypothesis, the reason it stopped, the variants table
+   * (version, share, exposures, conversions, rate, required sample size, stopped), the plan, the
+   * interim or deciding evaluation per treatment, the outcome, decision and who confirmed it, the
+   * gate and the audit trail.
+   */
+  static void print(PrintWriter out, String id, ABTestStatus s, ZoneId zone) {
+    out.println(id + "  " + s.service() + " " + s.experiment() + "  " + s.phase() + (s.paused() ? "  (decision held)" : ""));
+    out.println("  " + ProgressView.line(s));
+    if (s.hypothesis() != null && !s.hypothesis().isBlank()) {
+      out.println("  hypothesis: " + s.hypothesis());
+    }
+    if (s.reason() != null && !s.reason().isBlank()) {
+      out.println("  reason: " + s.reason());
+    }
+    out.println();
+    for (String l : ABTestText.table(s)) {
       out.println(l.isEmpty() ? "" : "  " + l);
     }
     gate(out, id, s.gate(), zone);

@@ -106,6 +106,8 @@ final class UpCommand implements Callable<Integer> {
         + "   (then: ./bellwether approve bluegreen-shop-2.0.0 --by alice --reason ...)");
     out.println("Canary:       ./bellwether deploy -f examples/canary-web.yaml" + temporalFlag
         + "   (then: ./bellwether report canary-web-2.0.0" + temporalFlag + ")");
+    out.println("A/B test:     ./bellwether deploy -f examples/ab-web.yaml" + temporalFlag
+        + "   (needs the shoppers of --load; then: ./bellwether report abtest-web-new-checkout" + temporalFlag + ")");
     out.println("Operator API: source " + envFileForShell(sandbox)
         + "   (then: curl -H \"Authorization: Bearer $BELLWETHER_DEPLOYER_TOKEN\" $BELLWETHER_API/api/v1/runs)");
     out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));

@@ -68,11 +68,11 @@ class CanaryCliTest {
   }
 
   @Test
-  void anUnknownKindNamesAllThree() throws Exception {
+  void anUnknownKindNamesEveryKind() throws Exception {
     Path spec = tmp.resolve("odd.yaml");
     Files.writeString(spec, "kind: Canary\nservice: web\n");
     assertEquals(2, cli().execute("deploy", "-f", spec.toString()));
-    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment or CanaryRelease"), err.toString());
+    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest"), err.toString());
   }
 
   @Test

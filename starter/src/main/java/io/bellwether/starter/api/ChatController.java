@@ -8,6 +8,7 @@ import io.bellwether.client.BellwetherClient;
 import io.bellwether.client.ControlRefusedException;
 import io.bellwether.client.RunNotFoundException;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
+import io.bellwether.contracts.abtest.ABTestStatus;
 import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.ControlResponse;
@@ -214,7 +215,8 @@ public class ChatController {
       Object s = client.status(id);
       GateStatus g = s instanceof RollingStatus r ? r.gate()
           : s instanceof BlueGreenStatus b ? b.gate()
-          : s instanceof CanaryStatus c ? c.gate() : null;
+          : s instanceof CanaryStatus c ? c.gate()
+          : s instanceof ABTestStatus a ? a.gate() : null;
       if (g != null && (gate.isEmpty() || gate.equals(g.name()))
           && !"OPEN".equals(g.state()) && !"PENDING".equals(g.state())) {
         return "already decided: gate '" + g.name() + "' of " + id + " is " + g.state();
@@ -249,6 +251,12 @@ public class ChatController {
           + (s.step() == null || s.step().isBlank() ? "" : " (" + s.step() + ")") + ", "
           + s.canaryWeight() + "% on the canary" + (s.paused() ? ", paused" : "") + gate(s.gate())
           + message(s.reason());
+    }
+    if (status instanceof ABTestStatus s) {
+      return id + ": " + s.service() + " " + s.experiment() + ", " + s.phase() + ", "
+          + io.bellwether.starter.report.ABTestText.outcome(s.outcome(), s.winner())
+          + (s.decision() == null || s.decision().isBlank() ? "" : ", " + s.decision())
+          + (s.paused() ? ", decision held" : "") + gate(s.gate()) + message(s.reason());
     }
     return id + ": " + status;
   }

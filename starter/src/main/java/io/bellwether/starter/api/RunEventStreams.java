@@ -3,6 +3,7 @@ package io.bellwether.starter.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bellwether.client.BellwetherClient;
 import io.bellwether.client.RunNotFoundException;
+import io.bellwether.contracts.abtest.ABTestStatus;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.rolling.Phase;
@@ -139,7 +140,8 @@ public final class RunEventStreams implements AutoCloseable {
   static String outcome(RunStates.RunState state, Object status) {
     Phase phase = status instanceof RollingStatus r ? r.phase()
         : status instanceof BlueGreenStatus b ? b.phase()
-        : status instanceof CanaryStatus c ? c.phase() : null;
+        : status instanceof CanaryStatus c ? c.phase()
+        : status instanceof ABTestStatus a ? a.phase() : null;
     if ("COMPLETED".equals(state.status()) && phase != null && phase.isFinal()) {
       return phase.name();
     }

@@ -11,6 +11,8 @@ import io.bellwether.client.RunAlreadyStartedException;
 import io.bellwether.client.RunNotFoundException;
 import io.bellwether.client.RunRef;
 import io.bellwether.client.RunSummary;
+import io.bellwether.contracts.abtest.ABTestSpec;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
@@ -21,6 +23,7 @@ import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
+import io.bellwether.starter.report.ABTestReport;
 import io.bellwether.starter.report.CanaryReport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -55,7 +58,7 @@ import org.springframework.web.util.UriUtils;
  */
 @RestController
 @RequestMapping(RunsController.PATH)
-@Tag(name = "runs", description = "Start, read, list and steer rolling, blue-green and canary runs")
+@Tag(name = "runs", description = "Start, read, list and steer rolling, blue-green, canary and A/B test runs")
 public class RunsController {
   public static final String PATH = "/api/v1/runs";
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -244,6 +247,7 @@ public class RunsController {
     return switch (kind) {
       case SpecLoader.KIND_BLUE_GREEN -> WorkflowIds.blueGreen(SpecLoader.blueGreen(spec));
       case CanaryReleaseSpec.KIND -> WorkflowIds.canary(SpecLoader.canary(spec));
+      case ABTestSpec.KIND -> WorkflowIds.abTest(SpecLoader.abTest(spec));
       default -> WorkflowIds.rolling(SpecLoader.rolling(spec));
     };
   }
@@ -256,37 +260,57 @@ public class RunsController {
       case RollingDeploymentWorkflow.TYPE -> client.rollingStatus(id);
       case BlueGreenDeploymentWorkflow.TYPE -> client.blueGreenStatus(id);
       case CanaryReleaseWorkflow.TYPE -> client.canaryStatus(id);
+      case ABTestWorkflow.TYPE -> client.abTestStatus(id);
       default -> throw new RunNotFoundException(id, null);
     };
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("workflowId", id);
     body.put("type", type);
     body.put("status", status);
-    if (CanaryReleaseWorkflow.TYPE.equals(type)) {
+    if (REPORTED.contains(type)) {
       body.put("links", Map.of("report", self(id) + "/report"));
     }
     return body;
   }
 
+  /** The workflow types that have a report. */
+  static final List<String> REPORTED = List.of(CanaryReleaseWorkflow.TYPE, ABTestWorkflow.TYPE);
+
   /**
-   * The canary run's analysis report: one self-contained HTML page (inline SVG charts, inline
-   * style, no script and nothing loaded from elsewhere, which the Content-Security-Policy header
-   * also enforces). Times in UTC. Read-only; a run of another type is a 404 problem.
+   * The run's report: a canary's analysis report or an A/B test's report, one self-contained
+   * HTML page (inline SVG charts, inline style, no script and nothing loaded from elsewhere, which
+   * the Content-Security-Policy header also enforces). Times in UTC. Read-only; a run of another
+   * type is a 404 problem.
    */
-  @Operation(summary = "A canary run's analysis report: one self-contained HTML page with charts")
+  @Operation(summary = "A canary run's or an A/B test's report: one self-contained HTML page with charts")
   @GetMapping(path = "/{id}/report")
   public ResponseEntity<String> report(@PathVariable String id) {
     String type = client.typeOf(id);
-    if (!CanaryReleaseWorkflow.TYPE.equals(type)) {
+    if (!REPORTED.contains(type)) {
       throw new ApiProblemException(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND,
-          Problems.shortReason(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + " runs")));
+          Problems.shortReason(id + " is a " + type + "; reports are made for "
+              + String.join(" and ", REPORTED) + " runs")));
     }
-    String html = CanaryReport.html(client.canaryStatus(id), id, ZoneOffset.UTC);
+    String html = CanaryReleaseWorkflow.TYPE.equals(type)
+        ? CanaryReport.html(client.canaryStatus(id), id, ZoneOffset.UTC)
+        : ABTestReport.html(client.abTestStatus(id), abTestSpec(id), id, ZoneOffset.UTC);
     return ResponseEntity.ok()
         .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
         .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
         .header("X-Content-Type-Options", "nosniff")
         .body(html);
+  }
+
+  /** The A/B test's spec for its report (the guardrails' bounds); null when it cannot be read. */
+  private ABTestSpec abTestSpec(String id) {
+    try {
+      return client.abTestSpec(id).orElse(null);
+    } catch (RunNotFoundException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The report stands without it.
+      return null;
+    }
   }
 
   @Operation(summary = "Runs, newest first, optionally filtered by kind, service and phase")

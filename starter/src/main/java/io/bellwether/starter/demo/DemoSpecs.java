@@ -1,5 +1,6 @@
 package io.bellwether.starter.demo;
 
+import io.bellwether.contracts.abtest.ABTestSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
@@ -114,6 +115,60 @@ public final class DemoSpecs {
         "          critical: true",
         "          absoluteTolerance: 0.05",
         "      judge: {minSamples: 5, step: 1s}");
+  }
+
+  /** The A/B test's control: the demo shop where 10% of shoppers buy. */
+  public static final String AB_CONTROL_VERSION = "4.0.0";
+  /** The A/B test's treatment: the new checkout, where 15% buy. */
+  public static final String AB_TREATMENT_VERSION = "4.1.0";
+  /** Shopper arrivals per second during the A/B test. */
+  public static final int AB_SHOPPERS_PER_SECOND = 40;
+
+  /**
+   * An A/B test of the shop: control 4.0.0 against the new checkout 4.1.0, half of the users
+   * each by a hash of their id, the goal read every 2 s with an error guardrail, a plan that can
+   * tell 10% from 15% with power 0.9 (917 users per variant), and the winner rolled out to the
+   * web backend by a rolling upgrade. The salt is fixed so that the same users land in the same
+   * variants every time the demo runs.
+   */
+  public static ABTestSpec abTest() {
+    return SpecLoader.abTest(String.join(
+        "\n",
+        "kind: ABTest",
+        "service: web",
+        "name: new-checkout",
+        "hypothesis: the one-page checkout makes more shoppers buy (10% -> 15%)",
+        "requestedBy: bellwether-demo",
+        "target:",
+        "  router: " + Sandbox.ROUTER,
+        "  backend: " + Sandbox.BACKEND,
+        "  split: " + Sandbox.SPLIT,
+        "  deployer: " + Sandbox.DEPLOYER,
+        "  healthCheck: " + Sandbox.HEALTH_CHECK,
+        "  metrics: " + Sandbox.METRICS,
+        "variants:",
+        "  - {name: control, version: " + AB_CONTROL_VERSION + ", share: 50}",
+        "  - {name: one-page, version: " + AB_TREATMENT_VERSION + ", share: 50, users: [qa-alice]}",
+        "assignment: {stickiness: hash, salt: demo}",
+        "goal:",
+        "  name: checkout",
+        "  exposures: 'sum(ab_exposures_total{bellwether_instance=~\"{{instances}}\",randomized=\"true\"})'",
+        "  conversions: 'sum(ab_conversions_total{bellwether_instance=~\"{{instances}}\",randomized=\"true\"})'",
+        "guardrails:",
+        "  - name: error-ratio",
+        "    query: '" + ERROR_RATIO_QUERY + "'",
+        "    max: 0.02",
+        "    failureLimit: 3",
+        // Half the arrivals counted as new users: a cautious guess (a fifth of them return).
+        "plan: {baselineRate: 0.10, minimumDetectableEffect: 0.5, alpha: 0.05, power: 0.9,"
+            + " expectedExposuresPerMinute: " + AB_SHOPPERS_PER_SECOND * 60 / 2 + "}",
+        "interval: 2s",
+        "maxDuration: 5m",
+        "onWinner: rollout",
+        "healthCheck: {path: /health, successThreshold: 2, period: 300ms, timeout: 30s}",
+        "rollout: {maxUnavailable: 1, bakeTime: 1s}",
+        "drainTimeout: 10s",
+        ""));
   }
 
   /** Who asks for the blue-green run; four-eyes keeps them from approving it. */

@@ -107,6 +107,26 @@ public record DemoSummary(
    * A canary's verdict in words: what each analysis concluded (and the judge's verdict and score),
    * and, when it rolled back, why. Pure, for the summary.
    */
+  /** An A/B test's conclusion in a few words: {@code WINNER one-page, rolled out}. */
+  public static String abTestVerdict(io.bellwether.contracts.abtest.ABTestResult r) {
+    if (r == null) {
+      return "no result";
+    }
+    StringBuilder b = new StringBuilder(r.outcome() == null ? "no outcome" : r.outcome().name());
+    if (r.winner() != null) {
+      b.append(' ').append(r.winner());
+    }
+    if (r.decision() != null) {
+      b.append(", ").append(r.decision());
+    }
+    if (r.evaluation() != null && !r.evaluation().comparisons().isEmpty()) {
+      var c = r.evaluation().comparisons().get(0);
+      b.append(String.format(Locale.ROOT, " (%.1f%% vs %.1f%%, p=%.4f)",
+          c.treatmentRate() * 100, c.controlRate() * 100, c.adjustedPValue()));
+    }
+    return b.toString();
+  }
+
   public static String canaryVerdict(CanaryResult r) {
     if (r == null) {
       return "no result";

@@ -1,5 +1,7 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.VariantStatus;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryStatus;
 import io.bellwether.contracts.gate.GateStatus;
@@ -7,6 +9,7 @@ import io.bellwether.contracts.rolling.InstanceStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
+import io.bellwether.starter.report.ABTestText;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -108,6 +111,44 @@ public final class ProgressView {
     }
     if (s.paused() && s.phase() != Phase.PAUSED) {
       b.append("  paused");
+    }
+    return b.toString();
+  }
+
+  /**
+   * One line for an A/B test: {@code COLLECTING  sample [###-------] 31% of 3841/variant  split
+   * open  outcome PENDING}, the bar filled by the slowest active variant's share of its required
+   * exposures, then the decision, an open gate's count and a held decision when they apply.
+   */
+  public static String line(ABTestStatus s) {
+    StringBuilder b = new StringBuilder();
+    b.append(s.phase() == null ? "?" : s.phase().name());
+    long required = 0;
+    double least = Double.POSITIVE_INFINITY;
+    for (VariantStatus v : s.variants() == null ? List.<VariantStatus>of() : s.variants()) {
+      if (!v.stopped() && v.requiredSampleSize() > 0) {
+        required = Math.max(required, v.requiredSampleSize());
+        least = Math.min(least, (double) v.exposures() / v.requiredSampleSize());
+      }
+    }
+    if (required > 0) {
+      int pct = (int) Math.floor(Math.min(1, least) * 100);
+      b.append("  sample ").append(bar(pct, 100)).append(' ').append(pct).append("% of ").append(required)
+          .append("/variant");
+    }
+    b.append("  split ").append(s.splitOpen() ? "open" : "closed");
+    b.append("  ").append(ABTestText.outcome(s.outcome(), s.winner()));
+    if (s.decision() != null && !s.decision().isBlank()) {
+      b.append("  ").append(s.decision());
+    }
+    GateStatus g = s.gate();
+    if (g != null && GATE_OPEN.equals(g.state())) {
+      b.append("  gate ").append(g.name()).append(' ')
+          .append(g.approvals() == null ? 0 : g.approvals().size()).append('/')
+          .append(g.requiredApprovals()).append(" approvals");
+    }
+    if (s.paused()) {
+      b.append("  decision held");
     }
     return b.toString();
   }

@@ -1,5 +1,7 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.Evaluation;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.AnalysisRecord;
 import io.bellwether.contracts.canary.CanaryStatus;
@@ -7,6 +9,7 @@ import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import java.io.PrintWriter;
+import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryText;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -35,6 +38,9 @@ public final class RunFollower {
   // Per analysis (by position in the status): rounds already printed, and whether its end was.
   private final Map<Integer, Integer> roundsShown = new HashMap<>();
   private final Map<Integer, String> analysisEndShown = new HashMap<>();
+  // A/B tests: the latest read printed, and whether the deciding evaluation was.
+  private long readShown;
+  private boolean evaluationShown;
 
   public RunFollower(PrintWriter out, boolean tty, ZoneId zone) {
     this(out, tty, zone, "ID");
@@ -64,6 +70,33 @@ public final class RunFollower {
    */
   public synchronized void render(CanaryStatus status) {
     show(status.events(), ProgressView.line(status), status.gate(), analysisLines(status));
+  }
+
+  /**
+   * The same for an A/B test, and each read of the counts once as it comes (exposures,
+   * conversions and rate per variant), then the deciding evaluation once it is made (per
+   * treatment: difference, lift, interval, p-values) and the outcome.
+   */
+  public synchronized void render(ABTestStatus status) {
+    List<String> lines = new ArrayList<>();
+    long read = ABTestText.lastRead(status);
+    if (read > readShown) {
+      readShown = read;
+      lines.add("  " + ABTestText.read(status));
+    }
+    Evaluation e = status.evaluation();
+    if (e != null && !evaluationShown) {
+      evaluationShown = true;
+      lines.add("  " + ABTestText.evaluationTitle(status, e));
+      if (!e.comparisons().isEmpty()) {
+        lines.add("  " + ABTestText.COMPARISON_HEADER);
+        e.comparisons().forEach(c -> lines.add("  " + ABTestText.comparison(c)));
+      }
+      if (e.summary() != null && !e.summary().isBlank()) {
+        lines.add("  => " + e.summary());
+      }
+    }
+    show(status.events(), ProgressView.line(status), status.gate(), lines);
   }
 
   private List<String> analysisLines(CanaryStatus status) {

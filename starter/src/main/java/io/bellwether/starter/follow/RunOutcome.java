@@ -1,5 +1,6 @@
 package io.bellwether.starter.follow;
 
+import io.bellwether.contracts.abtest.ABTestResult;
 import io.bellwether.contracts.bluegreen.BlueGreenResult;
 import io.bellwether.contracts.canary.CanaryResult;
 import io.bellwether.contracts.rolling.RollingResult;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param elapsed from when following began to the end
  * @param blueGreen a blue-green run's result; null otherwise
  * @param canary a canary run's result; null otherwise
+ * @param abTest an A/B test's result; null otherwise
  */
 public record RunOutcome(
     String workflowId,
@@ -24,13 +26,26 @@ public record RunOutcome(
     RollingResult result,
     Duration elapsed,
     BlueGreenResult blueGreen,
-    CanaryResult canary) {
+    CanaryResult canary,
+    ABTestResult abTest) {
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String ROLLED_BACK = "ROLLED_BACK";
   public static final String FAILED = "FAILED";
   public static final String INVALID_SPEC = "INVALID_SPEC";
   public static final String CANCELED = "CANCELED";
   public static final String ABORTED = "ABORTED";
+
+  /** A canary run's outcome (or any other without an A/B test result). */
+  public RunOutcome(
+      String workflowId,
+      String outcome,
+      String message,
+      RollingResult result,
+      Duration elapsed,
+      BlueGreenResult blueGreen,
+      CanaryResult canary) {
+    this(workflowId, outcome, message, result, elapsed, blueGreen, canary, null);
+  }
 
   /** A rolling or blue-green run's outcome. */
   public RunOutcome(
@@ -40,13 +55,13 @@ public record RunOutcome(
       RollingResult result,
       Duration elapsed,
       BlueGreenResult blueGreen) {
-    this(workflowId, outcome, message, result, elapsed, blueGreen, null);
+    this(workflowId, outcome, message, result, elapsed, blueGreen, null, null);
   }
 
   /** A rolling run's outcome, or one without a result. */
   public RunOutcome(
       String workflowId, String outcome, String message, RollingResult result, Duration elapsed) {
-    this(workflowId, outcome, message, result, elapsed, null, null);
+    this(workflowId, outcome, message, result, elapsed, null, null, null);
   }
 
   /** The CLI's exit code: 0 succeeded, 2 the worker rejected the spec, 1 anything else. */

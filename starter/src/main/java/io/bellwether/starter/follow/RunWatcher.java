@@ -1,6 +1,9 @@
 package io.bellwether.starter.follow;
 
 import io.bellwether.contracts.FailureTypes;
+import io.bellwether.contracts.abtest.ABTestResult;
+import io.bellwether.contracts.abtest.ABTestStatus;
+import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenResult;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
@@ -30,7 +33,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows a run live through its {@code status} query until it ends: RollingDeployment,
- * BlueGreenDeployment and CanaryRelease alike.
+ * BlueGreenDeployment, CanaryRelease and ABTest alike.
  */
 public final class RunWatcher {
   /** How often the status query is asked. */
@@ -89,13 +92,30 @@ public final class RunWatcher {
         follower);
   }
 
+  /**
+   * {@link #follow} for an ABTest run: each read of the counts as it comes, then the deciding
+   * evaluation; the outcome carries the {@link ABTestResult} (outcome, winner, decision).
+   */
+  public RunOutcome followABTest(String workflowId, RunFollower follower) {
+    return watch(
+        workflowId,
+        ABTestWorkflow.TYPE,
+        ABTestStatus.class,
+        follower::render,
+        ABTestResult.class,
+        (r, elapsed) ->
+            new RunOutcome(workflowId, phaseName(r.phase()), r.reason(), null, elapsed, null, null, r),
+        follower);
+  }
+
   /** Follows a run of any type, asking the server which one it is. */
   public RunOutcome followAny(String workflowId, RunFollower follower) {
-    String type = typeOf(client, workflowId);
-    if (BlueGreenDeploymentWorkflow.TYPE.equals(type)) {
-      return followBlueGreen(workflowId, follower);
-    }
-    return CanaryReleaseWorkflow.TYPE.equals(type) ? followCanary(workflowId, follower) : follow(workflowId, follower);
+    return switch (typeOf(client, workflowId)) {
+      case BlueGreenDeploymentWorkflow.TYPE -> followBlueGreen(workflowId, follower);
+      case CanaryReleaseWorkflow.TYPE -> followCanary(workflowId, follower);
+      case ABTestWorkflow.TYPE -> followABTest(workflowId, follower);
+      default -> follow(workflowId, follower);
+    };
   }
 
   /**

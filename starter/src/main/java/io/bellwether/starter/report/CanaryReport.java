@@ -182,7 +182,7 @@ public final class CanaryReport {
     return String.join(", ", parts);
   }
 
-  private static void row(StringBuilder b, String k, String v) {
+  static void row(StringBuilder b, String k, String v) {
     b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>\n");
   }
 
@@ -276,7 +276,7 @@ public final class CanaryReport {
 
   // --- the audit trail ---
 
-  private static void timeline(StringBuilder b, List<RunEvent> events, ZoneId zone) {
+  static void timeline(StringBuilder b, List<RunEvent> events, ZoneId zone) {
     b.append("<section id=\"timeline\"><h2>Timeline</h2>\n");
     if (events == null || events.isEmpty()) {
       b.append("<p class=\"muted\">No events.</p></section>\n");
@@ -348,7 +348,7 @@ public final class CanaryReport {
     };
   }
 
-  private static String time(long millis, ZoneId zone) {
+  static String time(long millis, ZoneId zone) {
     return TIME.format(Instant.ofEpochMilli(millis).atZone(zone));
   }
 
@@ -356,7 +356,7 @@ public final class CanaryReport {
     return CLOCK.format(Instant.ofEpochMilli(millis).atZone(zone));
   }
 
-  private static String eventTime(String iso, ZoneId zone) {
+  static String eventTime(String iso, ZoneId zone) {
     if (iso == null) {
       return "-";
     }
@@ -403,7 +403,7 @@ public final class CanaryReport {
     return blank(s) ? other : s;
   }
 
-  private static final String STYLE =
+  static final String STYLE =
       """
       body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;
         max-width:1000px;padding:16px 24px;color:#1d1d1f;background:#fff;line-height:1.4}

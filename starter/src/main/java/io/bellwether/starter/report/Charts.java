@@ -276,6 +276,226 @@ final class Charts {
     b.append('\n');
   }
 
+  // --- over time, one line per variant (A/B tests) ---
+
+  /**
+   * One variant's values over time.
+   *
+   * @param name the variant (shown in the legend and tooltips, escaped)
+   * @param color its colour
+   * @param x minutes since the test began collecting, ascending
+   * @param y the value at each x; null or NaN where there was no number (a gap in the line)
+   */
+  record Line(String name, String color, List<Double> x, List<Double> y) {}
+
+  /** A dashed horizontal line across a chart, such as a guardrail's bound or the sample size. */
+  record Bound(String label, double value, String color) {}
+
+  /**
+   * Values over time, one line per variant, each point with a tooltip, and dashed bounds with
+   * their labels. The chart is named by {@code data-chart="<chart>"}; each line and point carries
+   * {@code data-variant}. Lines break where a value is missing.
+   */
+  static void overTime(StringBuilder b, String chart, String title, List<Line> lines, List<Bound> bounds) {
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Line l : lines) {
+      for (int i = 0; i < l.x().size(); i++) {
+        Double v = l.y().get(i);
+        if (finite(v)) {
+          x0 = Math.min(x0, l.x().get(i));
+          x1 = Math.max(x1, l.x().get(i));
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    for (Bound bd : bounds) {
+      if (finite(bd.value())) {
+        lo = Math.min(lo, bd.value());
+        hi = Math.max(hi, bd.value());
+      }
+    }
+    if (lo > 0 && lo < hi) {
+      lo = lo < hi * 0.6 ? 0 : lo;
+    }
+    Numbers.Axis yAxis = Numbers.axis(lo, hi);
+    Numbers.Axis xAxis = x0 <= x1 ? Numbers.axis(Math.min(0, x0), x1) : Numbers.axis(0, 1);
+    int plotW = W - LEFT - RIGHT;
+    int plotH = H - TOP - BOTTOM;
+    Function<Double, Double> y = v -> TOP + plotH - (v - yAxis.low()) / (yAxis.high() - yAxis.low()) * plotH;
+    Function<Double, Double> x = v -> LEFT + (v - xAxis.low()) / (xAxis.high() - xAxis.low()) * plotW;
+
+    b.append("<svg class=\"chart over-time\" width=\"").append(W).append("\" height=\"").append(H)
+        .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"")
+        .append(esc(title)).append("\" data-chart=\"").append(esc(chart)).append("\">\n");
+    b.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(plotW)
+        .append("\" height=\"").append(plotH).append("\" fill=\"#fcfcfc\" stroke=\"#ccc\"/>\n");
+    for (double t : yAxis.ticks()) {
+      double ty = y.apply(t);
+      b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW).append("\" y1=\"").append(num(ty))
+          .append("\" y2=\"").append(num(ty)).append("\" stroke=\"#eee\"/>")
+          .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(num(ty + 4))
+          .append("\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">").append(Numbers.fmt(t)).append("</text>\n");
+    }
+    for (double t : xAxis.ticks()) {
+      b.append("<text x=\"").append(num(x.apply(t))).append("\" y=\"").append(TOP + plotH + 16)
+          .append("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">").append(Numbers.fmt(t)).append("</text>\n");
+    }
+    for (Bound bd : bounds) {
+      if (!finite(bd.value())) {
+        continue;
+      }
+      double by = Math.max(TOP, Math.min(TOP + plotH, y.apply(bd.value())));
+      b.append("<line class=\"bound\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW)
+          .append("\" y1=\"").append(num(by)).append("\" y2=\"").append(num(by)).append("\" stroke=\"")
+          .append(bd.color()).append("\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>")
+          .append(esc(bd.label())).append("</title></line>")
+          .append("<text x=\"").append(LEFT + plotW - 4).append("\" y=\"").append(num(by - 4))
+          .append("\" font-size=\"11\" text-anchor=\"end\" fill=\"").append(bd.color()).append("\">")
+          .append(esc(bd.label())).append("</text>\n");
+    }
+    for (Line l : lines) {
+      List<String> run = new ArrayList<>();
+      StringBuilder dots = new StringBuilder();
+      // Dots only while they stay readable; the line carries the rest.
+      boolean withDots = l.x().size() <= 60;
+      for (int i = 0; i <= l.x().size(); i++) {
+        Double v = i < l.x().size() ? l.y().get(i) : null;
+        if (finite(v)) {
+          double px = x.apply(l.x().get(i));
+          double py = y.apply(v);
+          run.add(num(px) + "," + num(py));
+          if (withDots) {
+            dots.append("<circle class=\"series-point\" data-variant=\"").append(esc(l.name())).append("\" cx=\"")
+                .append(num(px)).append("\" cy=\"").append(num(py)).append("\" r=\"3\" fill=\"").append(l.color())
+                .append("\"><title>").append(esc(l.name())).append(" at ").append(Numbers.fmt(l.x().get(i)))
+                .append(" min: ").append(Numbers.fmt(v)).append("</title></circle>");
+          }
+        } else {
+          if (run.size() > 1) {
+            b.append("<polyline class=\"series-line\" data-variant=\"").append(esc(l.name())).append("\" points=\"")
+                .append(String.join(" ", run)).append("\" fill=\"none\" stroke=\"").append(l.color())
+                .append("\" stroke-width=\"2\"/>\n");
+          }
+          run.clear();
+        }
+      }
+      b.append(dots).append('\n');
+    }
+    b.append("<text x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(H - 4)
+        .append("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">minutes since the split opened</text>\n");
+    b.append("<g class=\"legend\" font-size=\"11\">");
+    int lx = LEFT;
+    for (Line l : lines) {
+      b.append(swatchLine(lx, 14, l.color(), esc(shorten(l.name(), 16))));
+      lx += 130;
+    }
+    b.append("</g>\n</svg>\n");
+  }
+
+  // --- a treatment's effect with its interval (A/B tests) ---
+
+  /**
+   * One treatment's effect against the control.
+   *
+   * @param name the treatment
+   * @param color its colour
+   * @param estimate the difference (treatment minus control), as a proportion
+   * @param low the interval's lower end
+   * @param high its upper end
+   * @param significant whether the test found it significant (filled dot) or not (hollow)
+   */
+  record Interval(String name, String color, double estimate, double low, double high, boolean significant) {}
+
+  /**
+   * Each treatment's difference from the control in percentage points with its confidence
+   * interval, against zero (no effect) and, when given, the planned minimum detectable effect.
+   */
+  static void intervals(StringBuilder b, List<Interval> rows, Double mde, String caption) {
+    int left = 170;
+    int right = 24;
+    int rowH = 30;
+    int top = 30;
+    int h = top + rowH * Math.max(1, rows.size()) + 34;
+    double lo = 0;
+    double hi = 0;
+    for (Interval r : rows) {
+      for (double v : new double[] {r.estimate(), r.low(), r.high()}) {
+        if (Double.isFinite(v)) {
+          lo = Math.min(lo, v * 100);
+          hi = Math.max(hi, v * 100);
+        }
+      }
+    }
+    if (finite(mde)) {
+      lo = Math.min(lo, mde * 100);
+      hi = Math.max(hi, mde * 100);
+    }
+    Numbers.Axis axis = Numbers.axis(lo, hi);
+    int plotW = W - left - right;
+    Function<Double, Double> x = v -> left + (v - axis.low()) / (axis.high() - axis.low()) * plotW;
+    int bottom = top + rowH * Math.max(1, rows.size());
+    b.append("<svg class=\"chart intervals\" width=\"").append(W).append("\" height=\"").append(h)
+        .append("\" viewBox=\"0 0 ").append(W).append(' ').append(h).append("\" role=\"img\" aria-label=\"")
+        .append(esc(caption)).append("\">\n")
+        .append("<text x=\"4\" y=\"16\" font-size=\"12\" font-weight=\"600\" fill=\"#333\">").append(esc(caption))
+        .append("</text>\n");
+    for (double t : axis.ticks()) {
+      double tx = x.apply(t);
+      b.append("<line x1=\"").append(num(tx)).append("\" x2=\"").append(num(tx)).append("\" y1=\"").append(top)
+          .append("\" y2=\"").append(bottom).append("\" stroke=\"#eee\"/><text x=\"").append(num(tx)).append("\" y=\"")
+          .append(bottom + 14).append("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">")
+          .append(Numbers.fmt(t)).append("</text>\n");
+    }
+    b.append("<line class=\"zero\" x1=\"").append(num(x.apply(0.0))).append("\" x2=\"").append(num(x.apply(0.0)))
+        .append("\" y1=\"").append(top - 4).append("\" y2=\"").append(bottom).append("\" stroke=\"#333\"/>\n");
+    if (finite(mde)) {
+      double mx = x.apply(mde * 100);
+      b.append("<line class=\"mde\" x1=\"").append(num(mx)).append("\" x2=\"").append(num(mx)).append("\" y1=\"")
+          .append(top - 4).append("\" y2=\"").append(bottom).append("\" stroke=\"#2e7d32\" stroke-dasharray=\"6 4\">")
+          .append("<title>planned minimum detectable effect</title></line><text x=\"").append(num(mx + 4))
+          .append("\" y=\"").append(top - 6).append("\" font-size=\"11\" fill=\"#2e7d32\">MDE</text>\n");
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      Interval r = rows.get(i);
+      int cy = top + rowH * i + rowH / 2;
+      b.append("<text x=\"").append(left - 8).append("\" y=\"").append(cy + 4)
+          .append("\" font-size=\"12\" text-anchor=\"end\" fill=\"").append(r.color()).append("\">")
+          .append(esc(shorten(r.name(), 22))).append("</text>");
+      if (Double.isFinite(r.low()) && Double.isFinite(r.high())) {
+        double a = x.apply(r.low() * 100);
+        double z = x.apply(r.high() * 100);
+        b.append("<line class=\"ci\" data-variant=\"").append(esc(r.name())).append("\" x1=\"").append(num(a))
+            .append("\" x2=\"").append(num(z)).append("\" y1=\"").append(cy).append("\" y2=\"").append(cy)
+            .append("\" stroke=\"").append(r.color()).append("\" stroke-width=\"2.5\"><title>")
+            .append(esc(r.name() + ": " + Numbers.interval(r.low(), r.high()))).append("</title></line>")
+            .append("<line x1=\"").append(num(a)).append("\" x2=\"").append(num(a)).append("\" y1=\"").append(cy - 6)
+            .append("\" y2=\"").append(cy + 6).append("\" stroke=\"").append(r.color()).append("\" stroke-width=\"2\"/>")
+            .append("<line x1=\"").append(num(z)).append("\" x2=\"").append(num(z)).append("\" y1=\"").append(cy - 6)
+            .append("\" y2=\"").append(cy + 6).append("\" stroke=\"").append(r.color()).append("\" stroke-width=\"2\"/>");
+      }
+      if (Double.isFinite(r.estimate())) {
+        b.append("<circle class=\"estimate\" data-variant=\"").append(esc(r.name())).append("\" cx=\"")
+            .append(num(x.apply(r.estimate() * 100))).append("\" cy=\"").append(cy).append("\" r=\"5\" ")
+            .append(r.significant() ? "fill=\"" + r.color() + "\"" : "fill=\"#fff\" stroke-width=\"2\" stroke=\"" + r.color() + "\"")
+            .append("><title>").append(esc(r.name() + ": " + Numbers.points(r.estimate())
+                + (r.significant() ? ", significant" : ", not significant"))).append("</title></circle>");
+      }
+      b.append('\n');
+    }
+    b.append("<text x=\"").append(left + plotW / 2).append("\" y=\"").append(h - 4)
+        .append("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">difference from the control, percentage points</text>\n")
+        .append("</svg>\n");
+  }
+
+  private static String shorten(String s, int max) {
+    String t = s == null ? "" : s;
+    return t.length() <= max ? t : t.substring(0, max - 1) + "\u2026";
+  }
+
   /** Linear-interpolated quantile of sorted, non-empty values. */
   static double quantile(List<Double> sorted, double q) {
     double pos = q * (sorted.size() - 1);

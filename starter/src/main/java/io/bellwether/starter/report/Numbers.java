@@ -44,6 +44,33 @@ public final class Numbers {
     return String.format(Locale.ROOT, "%+.1f%%", share * 100);
   }
 
+  /** A proportion as a percentage with two decimals ({@code 10.13%}); {@code -} for null or NaN. */
+  public static String rate(Double share) {
+    if (share == null || share.isNaN() || share.isInfinite()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f%%", share * 100);
+  }
+
+  /**
+   * A difference of two proportions in percentage points, signed, two decimals ({@code +4.04
+   * pts}); {@code -} for null or NaN.
+   */
+  public static String points(Double difference) {
+    if (difference == null || difference.isNaN() || difference.isInfinite()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%+.2f pts", difference * 100);
+  }
+
+  /** A confidence interval of a difference in points: {@code +1.20 .. +6.90 pts}; {@code -} without one. */
+  public static String interval(double low, double high) {
+    if (!Double.isFinite(low) || !Double.isFinite(high)) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%+.2f .. %+.2f pts", low * 100, high * 100);
+  }
+
   /** A p-value: four decimals, or {@code <0.0001}; {@code -} for null. */
   public static String p(Double p) {
     if (p == null || p.isNaN()) {

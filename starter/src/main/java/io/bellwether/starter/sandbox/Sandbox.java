@@ -73,6 +73,15 @@ public final class Sandbox implements AutoCloseable {
 
   public static final int CANARY_SLOTS = 4;
 
+  /**
+   * The experiment split for A/B tests, on the main frontend ahead of the canary route: {@value
+   * #SPLIT_VARIANTS} variant backends {@code web_ab_v1..} of {@value #SPLIT_SLOTS} slots each.
+   */
+  public static final String SPLIT = "web_ab";
+
+  public static final int SPLIT_VARIANTS = 4;
+  public static final int SPLIT_SLOTS = 2;
+
   /** The blue-green pool: service {@value #POOL_SERVICE} on its own HAProxy frontend. */
   public static final String POOL = "shop";
 
@@ -212,6 +221,8 @@ public final class Sandbox implements AutoCloseable {
     s.poolVersion = options.version();
     s.canaryPool = CANARY_POOL;
     s.canarySlots = CANARY_SLOTS;
+    s.split = SPLIT;
+    s.splitSlots = SPLIT_SLOTS;
     s.prometheusDir = dir.resolve("prometheus").toString();
     s.scrapeTargetsDir = dir.resolve("prometheus").resolve("targets").toString();
     s.scrapeIntervalSeconds = options.scrapeIntervalSeconds();
@@ -511,6 +522,21 @@ public final class Sandbox implements AutoCloseable {
   /** The map file the main frontend routes by: live, candidate, candidate_pct, preview. */
   public Path canaryMapFile() {
     return Path.of(state.canaryMapFile);
+  }
+
+  /** The A/B test split's name in the router configuration: {@value #SPLIT}. */
+  public String split() {
+    return state.split;
+  }
+
+  /** The split's variant backends, in order. */
+  public List<String> splitBackends() {
+    return List.copyOf(state.splitBackends);
+  }
+
+  /** The split's own map file (its siblings lie beside it). */
+  public Path splitMapFile() {
+    return Path.of(state.splitMapFile);
   }
 
   /** Slots of the canary backend. */
@@ -865,6 +891,7 @@ public final class Sandbox implements AutoCloseable {
         HaproxyLauncher.Options.defaults()
             .withPool(state.pool, shopPort, state.poolSlots)
             .withCanaryRoute(BACKEND, state.canarySlots)
+            .withSplit(state.split, SPLIT_VARIANTS, state.splitSlots)
             .withPrometheusExporter(exporterPort);
     haproxy = HaproxyLauncher.start(haproxyDir, port, BACKEND, new LinkedHashMap<>(state.instances), options);
     state.frontendPort = haproxy.frontendPort();
@@ -876,6 +903,8 @@ public final class Sandbox implements AutoCloseable {
     state.poolStateFile = haproxy.serverStateFile().toString();
     state.canaryBackends = new ArrayList<>(haproxy.poolBackends(state.canaryPool));
     state.canaryMapFile = haproxy.poolMapFile(state.canaryPool).toString();
+    state.splitBackends = new ArrayList<>(haproxy.splitBackends(state.split));
+    state.splitMapFile = haproxy.splitMapFile(state.split).toString();
     state.haproxyConfig = haproxy.configFile().toString();
     state.adminSocket = haproxy.socket().toString();
     state.runtimeApi = haproxy.runtimeApi();
@@ -1063,6 +1092,13 @@ public final class Sandbox implements AutoCloseable {
     y.append("        ").append(state.canaryPool).append(":\n");
     y.append("          backends: [").append(String.join(", ", state.canaryBackends.stream().map(Sandbox::q).toList())).append("]\n");
     y.append("          map-file: ").append(q(state.canaryMapFile)).append('\n');
+    y.append("          state-file: ").append(q(state.poolStateFile)).append('\n');
+    y.append("      # The A/B test split on the main frontend, ahead of the canary route: variant i of a test\n");
+    y.append("      # gets backend i; users are assigned by these map files.\n");
+    y.append("      splits:\n");
+    y.append("        ").append(state.split).append(":\n");
+    y.append("          backends: [").append(String.join(", ", state.splitBackends.stream().map(Sandbox::q).toList())).append("]\n");
+    y.append("          map-file: ").append(q(state.splitMapFile)).append('\n');
     y.append("          state-file: ").append(q(state.poolStateFile)).append('\n');
     y.append("  metrics:\n");
     y.append("    ").append(METRICS).append(":\n");

@@ -73,6 +73,15 @@ public final class SandboxState {
   public String canaryMapFile;
 
   /**
+   * The experiment split on the main frontend, ahead of the canary route: one slot backend per
+   * variant ({@code web_ab_v1..v4}) and its map files.
+   */
+  public String split;
+  public int splitSlots;
+  public List<String> splitBackends = new ArrayList<>();
+  public String splitMapFile;
+
+  /**
    * Prometheus, scraping every demo-app instance through the target files in {@code
    * scrapeTargetsDir} (written by the deployer) and HAProxy's exporter on {@code
    * haproxyExporterPort}. The data directory is kept across a stop and start.

@@ -30,6 +30,7 @@ import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.spec.Violation;
+import io.bellwether.starter.report.ABTestFixtures;
 import io.bellwether.starter.report.CanaryFixtures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
@@ -471,7 +472,7 @@ class ApiHttpTest {
     HttpResponse<String> rolling = api.get("/api/v1/runs/" + RUN + "/report", VIEWER);
     assertEquals(404, rolling.statusCode(), rolling.body());
     assertEquals("urn:bellwether:problem:not-found", ApiTestSupport.json(rolling).path("type").asText());
-    assertTrue(ApiTestSupport.json(rolling).path("detail").asText().contains("CanaryRelease"), rolling.body());
+    assertTrue(ApiTestSupport.json(rolling).path("detail").asText().contains("CanaryRelease and ABTest"), rolling.body());
     verify(client, never()).canaryStatus(anyString());
 
     when(client.typeOf("canary-gone-1.0.0")).thenThrow(new RunNotFoundException("canary-gone-1.0.0", null));
@@ -547,6 +548,132 @@ class ApiHttpTest {
     ArgumentCaptor<String> started = ArgumentCaptor.forClass(String.class);
     verify(client).start(started.capture(), anyMap());
     assertEquals("dave", ApiTestSupport.JSON.readTree(started.getValue()).path("requestedBy").asText());
+  }
+
+  // --- A/B tests ---
+
+  static final String AB = "abtest-web-checkout";
+
+  static String abSpec() {
+    return ABTestFixtures.YAML;
+  }
+
+  @Test
+  void anABTestSpecStartsUnderItsABTestIdAsTheCaller() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.memo(eq(AB), anyString())).thenReturn(java.util.Optional.empty());
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef(AB, "run-ab", "ABTest"));
+
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "application/yaml", abSpec(),
+        Map.of("Idempotency-Key", "k-abtest-1"));
+
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("ABTest", ApiTestSupport.json(r).path("type").asText());
+    assertEquals("/api/v1/runs/" + AB, r.headers().firstValue("Location").orElse(""));
+    // The retry check looked for the run under the id the A/B test spec gives.
+    verify(client).memo(AB, BellwetherClient.MEMO_IDEMPOTENCY);
+    ArgumentCaptor<String> started = ArgumentCaptor.forClass(String.class);
+    verify(client).start(started.capture(), anyMap());
+    JsonNode sent = ApiTestSupport.JSON.readTree(started.getValue());
+    assertEquals("dave", sent.path("requestedBy").asText());
+    assertEquals("one-page", sent.path("variants").get(1).path("name").asText());
+
+    // The same key and body again: the first answer, no second start.
+    HttpResponse<String> again = api.post("/api/v1/runs", DEPLOYER, "application/yaml", abSpec(),
+        Map.of("Idempotency-Key", "k-abtest-1"));
+    assertEquals(201, again.statusCode(), again.body());
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    verify(client, times(1)).start(anyString(), anyMap());
+  }
+
+  @Test
+  void anInvalidABTestIs400WithEveryProblemAndStartsNothing() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of(
+        new Violation("variants[1].share", "must be 1 to 100"),
+        new Violation("plan", "needs 3841 exposures per variant ...; raise the shares, the traffic or maxDuration"),
+        new Violation("target.split", "router 'edge' has no split 'exp' (configured: none)")));
+
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "application/yaml", abSpec(), Map.of());
+
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals("urn:bellwether:problem:invalid-spec", body.path("type").asText());
+    assertEquals(List.of("variants[1].share", "plan", "target.split"),
+        java.util.stream.StreamSupport.stream(body.path("errors").spliterator(), false)
+            .map(e -> e.path("field").asText()).toList());
+    assertTrue(body.path("errors").get(2).path("reason").asText().contains("no split 'exp'"), r.body());
+    verify(client, never()).start(anyString(), anyMap());
+  }
+
+  @Test
+  void anABTestsStatusIsItsJsonAndLinksItsReport() throws Exception {
+    when(client.typeOf(AB)).thenReturn("ABTest");
+    when(client.abTestStatus(AB)).thenReturn(ABTestFixtures.rolledOut());
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + AB, VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals("ABTest", body.path("type").asText());
+    JsonNode status = body.path("status");
+    assertEquals("SUCCEEDED", status.path("phase").asText());
+    assertEquals("WINNER", status.path("outcome").asText());
+    assertEquals("one-page", status.path("winner").asText());
+    assertEquals("alice", status.path("confirmedBy").asText());
+    assertEquals(4680, status.path("plan").path("perVariant").asLong());
+    assertEquals(715, status.path("variants").get(1).path("conversions").asLong());
+    assertEquals(0.975, status.path("evaluation").path("comparisons").get(0).path("confidence").asDouble());
+    assertEquals("/api/v1/runs/" + AB + "/report", body.path("links").path("report").asText());
+  }
+
+  @Test
+  void viewerGetsTheABTestReportWithTheSpecsBounds() throws Exception {
+    when(client.typeOf(AB)).thenReturn("ABTest");
+    when(client.abTestStatus(AB)).thenReturn(ABTestFixtures.rolledOut());
+    when(client.abTestSpec(AB)).thenReturn(java.util.Optional.of(ABTestFixtures.spec()));
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + AB + "/report", VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("text/html;charset=UTF-8", r.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
+    assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+    String page = r.body();
+    assertTrue(page.contains("<title>A/B test report: web checkout (" + AB + ")</title>"), page);
+    assertEquals(4, page.split("<svg class=\"chart over-time\"", -1).length - 1, "rate, exposures, two guardrails");
+    assertTrue(page.contains("Guardrail error-rate <span class=\"muted\">bound &lt;= 0.05"), page);
+    assertFalse(page.contains("<script") || page.contains("http://") || page.contains("https://"), page);
+    verify(client, never()).canaryStatus(anyString());
+  }
+
+  @Test
+  void anABTestReportStandsWithoutItsSpec() throws Exception {
+    when(client.typeOf(AB)).thenReturn("ABTest");
+    when(client.abTestStatus(AB)).thenReturn(ABTestFixtures.rolledOut());
+    when(client.abTestSpec(AB)).thenThrow(new io.grpc.StatusRuntimeException(io.grpc.Status.PERMISSION_DENIED));
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + AB + "/report", VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("bounds unknown"), r.body());
+  }
+
+  @Test
+  void listingPassesTheABTestKindThrough() throws Exception {
+    when(client.list("ABTest", null, null)).thenReturn(List.of(
+        new RunSummary(AB, "r1", "ABTest", "RUNNING", Instant.parse("2026-11-27T10:00:00Z"), null, "web", null)));
+
+    HttpResponse<String> l = api.get("/api/v1/runs?kind=ABTest", VIEWER);
+
+    assertEquals(200, l.statusCode(), l.body());
+    assertEquals("ABTest", ApiTestSupport.json(l).path("runs").get(0).path("type").asText());
+  }
+
+  @Test
+  void theEventStreamsEndOfAnABTestIsItsFinalPhase() {
+    assertEquals("SUCCEEDED", RunEventStreams.outcome(
+        new RunStates.RunState(AB, "r1", "ABTest", "COMPLETED"), ABTestFixtures.rolledOut()));
+    assertEquals("TERMINATED", RunEventStreams.outcome(
+        new RunStates.RunState(AB, "r1", "ABTest", "TERMINATED"), ABTestFixtures.collecting()));
   }
 
   // --- chat ---
