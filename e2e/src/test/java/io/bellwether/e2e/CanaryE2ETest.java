@@ -109,25 +109,7 @@ class CanaryE2ETest extends SandboxE2E {
   /** Rolls back (then cancels) any run a test left open, and brings Prometheus back. */
   @AfterEach
   void endOpenRuns() throws Exception {
-    for (String id : started) {
-      WorkflowStub run = client.newUntypedWorkflowStub(id);
-      try {
-        if (run.describe().getWorkflowExecutionInfo().getStatus()
-            != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-          continue;
-        }
-        run.signal("rollback", new OperatorRequest("e2e", "the test ended"));
-        run.getResult(90, TimeUnit.SECONDS, JsonNode.class);
-      } catch (Exception e) {
-        System.err.println("[e2e] could not end " + id + " cleanly: " + e);
-        try {
-          run.cancel();
-        } catch (RuntimeException ignored) {
-          // Already closed.
-        }
-      }
-    }
-    started.clear();
+    rollBackOpenRuns(started);
     if (sandbox != null) {
       sandbox.startPrometheus();
     }

@@ -3,10 +3,14 @@ package io.bellwether.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.starter.load.LoadGenerator;
 import io.bellwether.starter.sandbox.Sandbox;
 import io.bellwether.starter.sandbox.SandboxOptions;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -15,7 +19,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -129,6 +135,33 @@ abstract class SandboxE2E {
     } catch (IOException e) {
       System.err.println("[e2e] could not remove " + root + ": " + e);
     }
+  }
+
+  /**
+   * Rolls back every run of {@code ids} that is still running and waits up to 90 s for it to end,
+   * cancelling it when that fails; then forgets them all. A run a failed test left open would hold
+   * the router for the next test.
+   */
+  void rollBackOpenRuns(List<String> ids) {
+    for (String id : ids) {
+      WorkflowStub run = client.newUntypedWorkflowStub(id);
+      try {
+        if (run.describe().getWorkflowExecutionInfo().getStatus()
+            != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+          continue;
+        }
+        run.signal("rollback", new OperatorRequest("e2e", "the test ended"));
+        run.getResult(90, TimeUnit.SECONDS, JsonNode.class);
+      } catch (Exception e) {
+        System.err.println("[e2e] could not end " + id + " cleanly: " + e);
+        try {
+          run.cancel();
+        } catch (RuntimeException ignored) {
+          // Already closed.
+        }
+      }
+    }
+    ids.clear();
   }
 
   /** For a moment after a run, the load sees only {@code version}. */
