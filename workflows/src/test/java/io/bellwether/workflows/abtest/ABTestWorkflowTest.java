@@ -38,6 +38,7 @@ import io.bellwether.contracts.spec.HealthCheckSpec;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.workflows.RunTestSupport;
+import io.bellwether.workflows.gate.ApprovalGate;
 import io.bellwether.workflows.notify.RecordingNotify;
 import io.bellwether.workflows.notify.RunNotices;
 import io.bellwether.workflows.rolling.RollingDeploymentWorkflowImpl;
@@ -425,6 +426,49 @@ class ABTestWorkflowTest {
     assertEquals("REJECTED", stub().status().gate().state());
     assertNull(stub().status().confirmedBy());
     assertReverted();
+  }
+
+  @Test
+  void aConfirmGateThatTimesOutWithAbortRevertsWithoutRollingOut() throws Exception {
+    world.grow(CONTROL, 50, 5).grow(TREATMENT, 50, 12);
+    Spec s = new Spec();
+    s.confirm = new ApprovalGateSpec(List.of("alice"), null, null, null, "10m", "abort", null);
+    ABTestWorkflow wf = workflow();
+    WorkflowClient.start(wf::run, s.build());
+    advanceUntil(() -> gateOpen(wf), "the gate never opened");
+
+    env.sleep(Duration.ofMinutes(11));
+    ABTestResult result = WorkflowStub.fromTyped(wf).getResult(ABTestResult.class);
+
+    assertEquals(Outcome.WINNER, result.outcome(), "the outcome stands");
+    assertEquals(ABTestResult.REVERTED, result.decision(), result.reason());
+    assertEquals(List.of(), world.callsStartingWith("deploy "), "nothing was rolled out");
+    assertEquals(ApprovalGate.TIMED_OUT_ABORTED, stub().status().gate().state());
+    assertNull(stub().status().confirmedBy());
+    assertReverted();
+  }
+
+  @Test
+  void aCancelAtTheConfirmGateRevertsWithoutRollingOut() throws Exception {
+    world.grow(CONTROL, 50, 5).grow(TREATMENT, 50, 12);
+    Spec s = new Spec();
+    s.confirm = new ApprovalGateSpec(List.of("alice"), null, null, null, "1h", null, null);
+    ABTestWorkflow wf = workflow();
+    WorkflowClient.start(wf::run, s.build());
+    advanceUntil(() -> gateOpen(wf), "the gate never opened");
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(wf);
+    untyped.cancel();
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> untyped.getResult(ABTestResult.class));
+
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    assertEquals(List.of(), world.callsStartingWith("deploy "), "nothing was rolled out");
+    assertReverted();
+    ABTestStatus status = stub().status();
+    assertEquals(Phase.ROLLED_BACK, status.phase());
+    assertEquals(Outcome.WINNER, status.outcome(), "the evaluation made before the cancel stays");
+    assertEquals(ABTestResult.REVERTED, status.decision());
   }
 
   // ---------------------------------------------------------------------------------------------
