@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * pools each on a frontend of its own ({@link Options#withPool}), an optional canary route on the
  * main frontend ({@link Options#withCanaryRoute}), optional experiment splits on the main frontend
  * ahead of everything else ({@link Options#withSplit}) and an optional Prometheus exporter frontend
- * ({@link Options#withPrometheusExporter}), for tests, the sandbox,
+ * ({@link Options#withPrometheusExporter}) and optional latency faults in every backend ({@link
+ * Options#withLatencyFaults}), for tests, the sandbox,
  * end-to-end tests and the bench. HAProxy runs in the foreground ({@code -db}), so the process we
  * start is HAProxy itself and {@link #close()} stops exactly it.
  *
@@ -49,6 +50,29 @@ public final class HaproxyLauncher implements AutoCloseable {
   /** How the request was assigned: forced, segment, cookie, hash or random. */
   public static final String ASSIGNMENT_HEADER = "x-bellwether-assignment";
   private static final String SERVER_STATE_FILE = "server-state";
+  private static final String LATENCY_LUA_FILE = "bellwether-latency.lua";
+  private static final String LATENCY_MAP_FILE = "faults-latency.map";
+  /**
+   * The latency action: the delay the backend's rules looked up for the answering server, in the
+   * variable {@code txn.bw_fault_delay} as {@code <delayMs>,<faultId>}, slept with {@code
+   * core.msleep}, which yields to HAProxy instead of blocking the thread.
+   */
+  private static final String LATENCY_LUA =
+      """
+      -- Written by Bellwether's HaproxyLauncher: latency faults (HaproxyLatencyInjector).
+      -- The backend rules look the answering server up in the latency map and run this action
+      -- only when it is there; the value is "<delayMs>,<faultId>".
+      core.register_action("bw_latency", { "http-res" }, function(txn)
+        local v = txn:get_var("txn.bw_fault_delay")
+        if v == nil then
+          return
+        end
+        local ms = tonumber(string.match(v, "^(%d+)"))
+        if ms ~= nil and ms > 0 and ms <= 60000 then
+          core.msleep(ms)
+        end
+      end)
+      """;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
   // sun_path holds 108 bytes on Linux; HAProxy refuses longer socket paths.
@@ -67,6 +91,8 @@ public final class HaproxyLauncher implements AutoCloseable {
    * @param prometheusExporterPort port of the {@code fe_metrics} frontend serving HAProxy's
    *     Prometheus exporter at {@code /metrics}; 0 for none
    * @param splits experiment splits on the main frontend, in the order their rules run
+   * @param latencyFaults load the latency-fault Lua action and hook it into every backend (see
+   *     {@link Options#withLatencyFaults()})
    */
   public record Options(
       boolean agentCheck,
@@ -75,7 +101,8 @@ public final class HaproxyLauncher implements AutoCloseable {
       List<Pool> pools,
       CanaryRoute canaryRoute,
       int prometheusExporterPort,
-      List<Split> splits) {
+      List<Split> splits,
+      boolean latencyFaults) {
     public Options {
       agentPorts = agentPorts == null ? Map.of() : Map.copyOf(agentPorts);
       pools = pools == null ? List.of() : List.copyOf(pools);
@@ -84,6 +111,26 @@ public final class HaproxyLauncher implements AutoCloseable {
         throw new IllegalArgumentException(
             "prometheus exporter port must be 1 to 65535 (0 for none), got " + prometheusExporterPort);
       }
+    }
+
+    /** Without latency faults. */
+    public Options(
+        boolean agentCheck,
+        Map<String, Integer> agentPorts,
+        boolean httpHealthCheck,
+        List<Pool> pools,
+        CanaryRoute canaryRoute,
+        int prometheusExporterPort,
+        List<Split> splits) {
+      this(
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          false);
     }
 
     /** Without experiment splits. */
@@ -124,7 +171,14 @@ public final class HaproxyLauncher implements AutoCloseable {
       List<Pool> more = new ArrayList<>(pools);
       more.add(new Pool(pool, frontendPort, slots));
       return new Options(
-          agentCheck, agentPorts, httpHealthCheck, more, canaryRoute, prometheusExporterPort, splits);
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          more,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          latencyFaults);
     }
 
     /**
@@ -144,7 +198,8 @@ public final class HaproxyLauncher implements AutoCloseable {
           pools,
           new CanaryRoute(backend, slots),
           prometheusExporterPort,
-          splits);
+          splits,
+          latencyFaults);
     }
 
     /**
@@ -155,7 +210,8 @@ public final class HaproxyLauncher implements AutoCloseable {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("prometheus exporter port must be 1 to 65535, got " + port);
       }
-      return new Options(agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, port, splits);
+      return new Options(
+          agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, port, splits, latencyFaults);
     }
 
     /**
@@ -184,7 +240,43 @@ public final class HaproxyLauncher implements AutoCloseable {
       List<Split> more = new ArrayList<>(splits);
       more.add(split);
       return new Options(
-          agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, prometheusExporterPort, more);
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          more,
+          latencyFaults);
+    }
+
+    /**
+     * These options plus latency faults: the Lua action {@code lua.bw_latency} (file {@code
+     * <dir>/bellwether-latency.lua}) and an empty map file {@code <dir>/faults-latency.map} keyed
+     * {@code <backend>/<server>} with values {@code <delayMs>,<faultId>} (see {@link
+     * io.bellwether.activities.chaos.HaproxyLatencyInjector}). Every backend looks the answering
+     * server up in that map on each response and, only when it is there, runs the action, which
+     * sleeps the delay with {@code core.msleep} before the response goes on to the client.
+     *
+     * <p>Measured on HAProxy 2.6.12 with {@code nbthread 1}: with a 2 s delay on one of two
+     * servers, ten parallel requests took 2.0-2.16 s for the five that hit it and 15-123 ms for the
+     * others, 2.6 s wall in all: the sleep yields, it does not hold the thread. A 5 s delay went
+     * through although {@code timeout client}, {@code timeout server} (3 s there) and the default
+     * {@code tune.lua.session-timeout} (4 s) were shorter: none of them counts a yielding sleep.
+     * With the default 2 threads and 800 ms on one of three servers, 12 parallel requests: the 4
+     * delayed 811-828 ms, the 8 others 7-25 ms (15-24 ms without any fault), 818-832 ms wall.
+     * Delays beyond 5 s (up to the 60 s the injector accepts) were not measured.
+     */
+    public Options withLatencyFaults() {
+      return new Options(
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          true);
     }
   }
 
@@ -264,6 +356,7 @@ public final class HaproxyLauncher implements AutoCloseable {
   private final CanaryRoute canaryRoute;
   private final List<Split> splits;
   private final int prometheusExporterPort;
+  private final boolean latencyFaults;
   private final Path dir;
   private final Path configFile;
   private final Path socket;
@@ -285,6 +378,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     this.canaryRoute = options.canaryRoute();
     this.splits = options.splits();
     this.prometheusExporterPort = options.prometheusExporterPort();
+    this.latencyFaults = options.latencyFaults();
     this.dir = dir;
     this.configFile = configFile;
     this.socket = socket;
@@ -347,6 +441,11 @@ public final class HaproxyLauncher implements AutoCloseable {
             map.file(main, split.name()),
             map == HaproxySplit.SplitMap.MAIN ? split.name() + ".open off\n" : "");
       }
+    }
+    if (opts.latencyFaults()) {
+      Files.writeString(absDir.resolve(LATENCY_LUA_FILE), LATENCY_LUA);
+      // Entries left by an earlier run in this directory would delay its servers.
+      Files.writeString(absDir.resolve(LATENCY_MAP_FILE), "");
     }
     // A state file left by an earlier run in this directory would restore its slots.
     Files.deleteIfExists(absDir.resolve(SERVER_STATE_FILE));
@@ -525,6 +624,10 @@ public final class HaproxyLauncher implements AutoCloseable {
     // Runtime changes survive a reload only through this file, dumped with 'show servers state'
     // just before the reload.
     cfg.append("  server-state-file ").append(dir.resolve(SERVER_STATE_FILE)).append('\n');
+    Path latencyMap = options.latencyFaults() ? dir.resolve(LATENCY_MAP_FILE) : null;
+    if (latencyMap != null) {
+      cfg.append("  lua-load ").append(dir.resolve(LATENCY_LUA_FILE)).append('\n');
+    }
     cfg.append('\n');
     cfg.append("defaults\n");
     cfg.append("  mode http\n");
@@ -566,6 +669,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     cfg.append('\n');
     cfg.append("backend ").append(backend).append('\n');
     cfg.append("  balance roundrobin\n");
+    appendLatencyHook(cfg, latencyMap);
     if (options.httpHealthCheck()) {
       cfg.append("  option httpchk GET /health\n");
     }
@@ -583,15 +687,16 @@ public final class HaproxyLauncher implements AutoCloseable {
       cfg.append('\n');
     }
     if (options.canaryRoute() != null) {
-      appendSlotBackend(cfg, options.canaryRoute().canaryBackend(), options.canaryRoute().slots());
+      appendSlotBackend(
+          cfg, options.canaryRoute().canaryBackend(), options.canaryRoute().slots(), latencyMap);
     }
     for (Split split : options.splits()) {
       for (String be : split.backends()) {
-        appendSlotBackend(cfg, be, split.slots());
+        appendSlotBackend(cfg, be, split.slots(), latencyMap);
       }
     }
     for (Pool pool : options.pools()) {
-      appendPool(cfg, dir, pool);
+      appendPool(cfg, dir, pool, latencyMap);
     }
     if (options.prometheusExporterPort() > 0) {
       cfg.append('\n');
@@ -602,7 +707,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     return cfg.toString();
   }
 
-  private static void appendPool(StringBuilder cfg, Path dir, Pool pool) {
+  private static void appendPool(StringBuilder cfg, Path dir, Pool pool, Path latencyMap) {
     String p = pool.name();
     cfg.append('\n');
     cfg.append("frontend fe_").append(p).append('\n');
@@ -610,7 +715,7 @@ public final class HaproxyLauncher implements AutoCloseable {
     appendRoutingVars(cfg, dir, p);
     appendRoutingBackends(cfg, dir, p);
     for (String be : pool.backends()) {
-      appendSlotBackend(cfg, be, pool.slots());
+      appendSlotBackend(cfg, be, pool.slots(), latencyMap);
     }
   }
 
@@ -748,13 +853,31 @@ public final class HaproxyLauncher implements AutoCloseable {
         .append("draw) -m str random } !bw_").append(s).append("_hit\n");
   }
 
-  private static void appendSlotBackend(StringBuilder cfg, String be, int slots) {
+  private static void appendSlotBackend(StringBuilder cfg, String be, int slots, Path latencyMap) {
     cfg.append('\n');
     cfg.append("backend ").append(be).append('\n');
     cfg.append("  balance roundrobin\n");
+    appendLatencyHook(cfg, latencyMap);
     // Slots start in maintenance at a placeholder address and are filled at run time with
     // 'set server addr/port' and 'state ready'. All slots in maintenance answer 503 at once.
     cfg.append("  server-template s 1-").append(slots).append(" 127.0.0.1:1 disabled\n");
+  }
+
+  /**
+   * The latency-fault rules of a backend (none for a null map): the answering server's entry
+   * {@code <backend>/<server>} of the latency map into {@code txn.bw_fault_delay}, and the Lua
+   * action only when there is one, so a server without a fault costs one map lookup and no Lua.
+   */
+  private static void appendLatencyHook(StringBuilder cfg, Path latencyMap) {
+    if (latencyMap == null) {
+      return;
+    }
+    cfg.append("  # Latency faults (Bellwether chaos): delay the responses of servers in the map.\n");
+    // 'concat' takes a variable, not a fetch: the server name goes through one first.
+    cfg.append("  http-response set-var(txn.bw_fault_srv) srv_name\n");
+    cfg.append("  http-response set-var(txn.bw_fault_delay) be_name,concat(/,txn.bw_fault_srv),map(")
+        .append(latencyMap).append(")\n");
+    cfg.append("  http-response lua.bw_latency if { var(txn.bw_fault_delay) -m found }\n");
   }
 
   static Path mapFile(Path dir, String pool) {
@@ -840,6 +963,20 @@ public final class HaproxyLauncher implements AutoCloseable {
       out.add("s" + i);
     }
     return out;
+  }
+
+  /**
+   * The latency-fault map file {@code <dir>/faults-latency.map} every backend looks its servers up
+   * in; only loaded by HAProxy when started {@link Options#withLatencyFaults() with latency
+   * faults}.
+   */
+  public Path latencyFaultMapFile() {
+    return dir.resolve(LATENCY_MAP_FILE);
+  }
+
+  /** Whether this HAProxy was started {@link Options#withLatencyFaults() with latency faults}. */
+  public boolean latencyFaults() {
+    return latencyFaults;
   }
 
   /** The {@code server-state-file} HAProxy loads at start. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * the server state) so that a reload starts from it. Every file is written to a temporary sibling
  * first and moved into place, so HAProxy never loads half a file.
  */
-final class HaproxyMaps {
+public final class HaproxyMaps {
   private final HaproxyRuntimeApi api;
   private final String notLoadedHint;
 
@@ -25,7 +25,7 @@ final class HaproxyMaps {
    * @param notLoadedHint the question a "no such map" error asks, such as "is it the path the
    *     frontend uses?"
    */
-  HaproxyMaps(HaproxyRuntimeApi api, String notLoadedHint) {
+  public HaproxyMaps(HaproxyRuntimeApi api, String notLoadedHint) {
     this.api = api;
     this.notLoadedHint = notLoadedHint;
   }
@@ -34,7 +34,7 @@ final class HaproxyMaps {
    * Key to value as HAProxy holds the map {@code mapFile} now, in the map's order. A map HAProxy
    * has not loaded is a {@link RouterRejectedException}.
    */
-  Map<String, String> read(String mapFile) {
+  public Map<String, String> read(String mapFile) {
     String answer = api.execute("show map " + mapFile);
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : answer.split("\r?\n")) {
@@ -62,7 +62,7 @@ final class HaproxyMaps {
    * null {@code value}, deletes it; nothing when {@code map} (what HAProxy holds, kept up to date
    * here) already says so.
    */
-  void set(String file, Map<String, String> map, String key, String value) {
+  public void set(String file, Map<String, String> map, String key, String value) {
     if (value == null) {
       if (map.containsKey(key)) {
         runForgiving("del map " + file + " " + key);
@@ -82,7 +82,7 @@ final class HaproxyMaps {
    * Runs a map command whose "not found" answer is fine: a key already gone is what a retry after a
    * lost answer finds. Any other answer is a {@link RouterRejectedException}.
    */
-  void runForgiving(String cmd) {
+  public void runForgiving(String cmd) {
     String answer = api.execute(cmd).strip();
     if (!answer.isEmpty() && !answer.toLowerCase(Locale.ROOT).contains("not found")) {
       throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer);
@@ -90,14 +90,27 @@ final class HaproxyMaps {
   }
 
   /** A {@link RouterRejectedException} when HAProxy answered {@code cmd} with anything at all. */
-  static void expectSilence(String cmd, String answer) {
+  public static void expectSilence(String cmd, String answer) {
     if (!answer.isBlank()) {
       throw new RouterRejectedException("HAProxy refused '" + cmd + "': " + answer.strip());
     }
   }
 
+  /**
+   * Saves {@code show servers state} (administrative states, weights and addresses of every server)
+   * to {@code stateFile}, HAProxy's {@code server-state-file}, so that a reload starts from what
+   * HAProxy holds now. An answer that is not the table is a {@link RouterRejectedException}.
+   */
+  public void saveServerState(String stateFile) {
+    String state = api.execute("show servers state");
+    if (!state.contains("\n# ")) {
+      throw new RouterRejectedException("unexpected 'show servers state' answer: " + state.strip());
+    }
+    write(Path.of(stateFile), state);
+  }
+
   /** Rewrites the map file {@code mapFile} from what HAProxy holds now. */
-  void writeFile(String mapFile) {
+  public void writeFile(String mapFile) {
     StringBuilder text =
         new StringBuilder("# Written by Bellwether on every change; HAProxy loads it at start.\n");
     for (Map.Entry<String, String> e : read(mapFile).entrySet()) {
@@ -111,7 +124,7 @@ final class HaproxyMaps {
    * is a retryable {@link RouterUnavailableException}: the router holds the change, and a retry of
    * the same call writes the file again.
    */
-  static void write(Path file, String content) {
+  public static void write(Path file, String content) {
     Path tmp = file.resolveSibling(file.getFileName() + ".bellwether-tmp");
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
