@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * HAProxy maps as the pool switch and the experiment split use them: read one through the runtime
@@ -102,11 +106,30 @@ public final class HaproxyMaps {
    * HAProxy holds now. An answer that is not the table is a {@link RouterRejectedException}.
    */
   public void saveServerState(String stateFile) {
+    saveServerState(List.of(stateFile));
+  }
+
+  /**
+   * The same to every file of {@code stateFiles} (blank names skipped, each written once), from one
+   * {@code show servers state}; nothing is asked when there is no file.
+   */
+  public void saveServerState(Collection<String> stateFiles) {
+    Set<String> files = new LinkedHashSet<>();
+    for (String f : stateFiles) {
+      if (f != null && !f.isBlank()) {
+        files.add(f);
+      }
+    }
+    if (files.isEmpty()) {
+      return;
+    }
     String state = api.execute("show servers state");
     if (!state.contains("\n# ")) {
       throw new RouterRejectedException("unexpected 'show servers state' answer: " + state.strip());
     }
-    write(Path.of(stateFile), state);
+    for (String f : files) {
+      write(Path.of(f), state);
+    }
   }
 
   /** Rewrites the map file {@code mapFile} from what HAProxy holds now. */

@@ -371,27 +371,10 @@ public final class HaproxyPoolSwitch implements PoolSwitch {
 
   /** Saves {@code show servers state} to every state file the pools (and splits) name. */
   private void persistState() {
-    Set<String> stateFiles = new LinkedHashSet<>();
-    for (PoolConfig c : pools.values()) {
-      if (c.stateFile() != null && !c.stateFile().isBlank()) {
-        stateFiles.add(c.stateFile());
-      }
-    }
-    for (String f : moreStateFiles) {
-      if (f != null && !f.isBlank()) {
-        stateFiles.add(f);
-      }
-    }
-    if (stateFiles.isEmpty()) {
-      return;
-    }
-    String state = api.execute("show servers state");
-    if (!state.contains("\n# ")) {
-      throw new RouterRejectedException("unexpected 'show servers state' answer: " + state.strip());
-    }
-    for (String stateFile : stateFiles) {
-      HaproxyMaps.write(Path.of(stateFile), state);
-    }
+    List<String> stateFiles = new ArrayList<>();
+    pools.values().forEach(c -> stateFiles.add(c.stateFile()));
+    stateFiles.addAll(moreStateFiles);
+    runtimeMaps.saveServerState(stateFiles);
   }
 
   private PoolConfig config(String pool) {
