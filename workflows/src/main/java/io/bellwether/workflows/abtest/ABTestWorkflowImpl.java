@@ -104,8 +104,6 @@ public class ABTestWorkflowImpl extends ControlDispatch implements ABTestWorkflo
     return service + "-ab-" + variant + "-" + k;
   }
 
-  private static final String APPROVE = Controls.APPROVE;
-  private static final String REJECT = Controls.REJECT;
   private static final String PAUSE = Controls.PAUSE;
   private static final String RESUME = Controls.RESUME;
   private static final String ROLLBACK = Controls.ROLLBACK;
