@@ -17,6 +17,18 @@ public final class FailureTypes {
   /** The deployer ran but could not put the version in place. */
   public static final String DEPLOY_FAILED = "DeployFailed";
 
+  /**
+   * A fault injector cannot carry out the fault as asked: a bad fault id, no or malformed targets,
+   * a magnitude out of range. The same request gets the same answer.
+   */
+  public static final String INVALID_FAULT = "InvalidFault";
+
+  /**
+   * Another fault of the same injector already holds a target; nothing was changed. Faults of one
+   * family do not stack, since restoring one would undo the other.
+   */
+  public static final String FAULT_CONFLICT = "FaultConflict";
+
   /** A rollback could not put an instance back as recorded; an operator has to look. */
   public static final String RESTORE_FAILED = "RestoreFailed";
 

@@ -47,7 +47,15 @@ public enum Phase {
   /** Canary: the rest of the instances are being upgraded (a child rolling deployment). */
   PROMOTING,
   /** A/B test: the split is open and counts are read every interval. */
-  COLLECTING;
+  COLLECTING,
+  /** Chaos: steady-state probes are read over the baseline window; nothing injected yet. */
+  BASELINE,
+  /** Chaos: a fault step is being put in force (its compensation already recorded). */
+  INJECTING,
+  /** Chaos: a fault is in force; guardrails, error budget and probes are read every interval. */
+  FAULT_ACTIVE,
+  /** Chaos: faults are being taken away. */
+  RESTORING;
 
   public boolean isFinal() {
     return this == SUCCEEDED || this == ROLLED_BACK || this == FAILED || this == ABORTED;

@@ -24,6 +24,7 @@ public final class SpecLoader {
   public static final String KIND_BLUE_GREEN = "BlueGreenDeployment";
   public static final String KIND_CANARY = CanaryReleaseSpec.KIND;
   public static final String KIND_AB_TEST = io.bellwether.contracts.abtest.ABTestSpec.KIND;
+  public static final String KIND_CHAOS = io.bellwether.contracts.chaos.ChaosExperimentSpec.KIND;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +55,18 @@ public final class SpecLoader {
         io.bellwether.contracts.abtest.ABTestSpecValidator::validate);
   }
 
+  /** Parses and validates a chaos experiment ({@code kind: ChaosExperiment}), like {@link #rolling(String)}. */
+  public static io.bellwether.contracts.chaos.ChaosExperimentSpec chaos(String text) {
+    return read(
+        text,
+        KIND_CHAOS,
+        io.bellwether.contracts.chaos.ChaosExperimentSpec.class,
+        io.bellwether.contracts.chaos.ChaosSpecValidator::validate);
+  }
+
   /**
-   * The document's {@code kind}; without one, {@link #KIND_AB_TEST} when it has {@code variants},
+   * The document's {@code kind}; without one, {@link #KIND_CHAOS} when it has {@code faults},
+   * {@link #KIND_AB_TEST} when it has {@code variants},
    * {@link #KIND_CANARY} when it has {@code steps} (only a canary has them), else {@link #KIND_ROLLING}, so that a CLI can pick the workflow. Throws
    * {@link InvalidSpecException} when the text is not an object.
    */
@@ -64,6 +75,9 @@ public final class SpecLoader {
     var kind = tree.get("kind");
     if (kind != null) {
       return kind.asText();
+    }
+    if (tree.has("faults")) {
+      return KIND_CHAOS;
     }
     if (tree.has("variants")) {
       return KIND_AB_TEST;

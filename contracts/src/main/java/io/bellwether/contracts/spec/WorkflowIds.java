@@ -35,4 +35,14 @@ public final class WorkflowIds {
   public static String abTestRollout(String abTestWorkflowId) {
     return abTestWorkflowId + "-rollout";
   }
+
+  /** {@code chaos-<service>-<name>}, such as {@code chaos-web-kill-one}. */
+  public static String chaos(io.bellwether.contracts.chaos.ChaosExperimentSpec spec) {
+    return "chaos-" + spec.service() + "-" + spec.name();
+  }
+
+  /** The prefix of every chaos experiment's workflow id on {@code service}: {@code chaos-<service>-}. */
+  public static String chaosPrefix(String service) {
+    return "chaos-" + service + "-";
+  }
 }
