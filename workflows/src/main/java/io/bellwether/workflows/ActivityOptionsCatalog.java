@@ -14,7 +14,9 @@ import java.time.Duration;
  *
  * <p>Every option built here waits for an activity to acknowledge cancellation ({@code
  * WAIT_CANCELLATION_COMPLETED}): when a rollback or cancel interrupts a step, nothing may still be
- * changing an instance while the restore starts working on it.
+ * changing an instance while the restore starts working on it. The one exception is a chaos
+ * experiment's probe round ({@link #probeRoundCall}), which changes nothing and must never hold a
+ * restoration back.
  *
  * <p>Changing a value here changes what new runs schedule; runs in flight keep what their history
  * says.
@@ -78,6 +80,170 @@ public final class ActivityOptionsCatalog {
   public static final Duration METRICS_CALL = Duration.ofSeconds(10);
 
   private ActivityOptionsCatalog() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Chaos experiments
+
+  /** Failure type of a fault an injector cannot carry out (a bad magnitude, no targets). */
+  public static final String INVALID_FAULT = "InvalidFault";
+
+  /** Failure type of a target another fault already holds. */
+  public static final String FAULT_CONFLICT = "FaultConflict";
+
+  /**
+   * One round of probe readings. The adapter reads every probe in parallel, each bounded by about
+   * 5s, and answers a probe it cannot read with no value; 20s means the worker is stuck, and a
+   * round that late is no use to a guardrail anyway.
+   */
+  public static final Duration PROBE_ROUND_CALL = Duration.ofSeconds(20);
+
+  /**
+   * Putting a fault in force: a router command, a process killed, a file allocated, a load
+   * generator started. The adapter heartbeats every 2s while it works.
+   */
+  public static final Duration INJECT_CALL = Duration.ofMinutes(2);
+
+  /**
+   * Taking a fault away may restart a killed process and wait until it answers; the adapter
+   * heartbeats every 2s meanwhile, so the long bound only covers a slow start.
+   */
+  public static final Duration RESTORE_CALL = Duration.ofMinutes(5);
+
+  /**
+   * Inject and restore heartbeat every 2s; 10s of silence means the worker is gone and the
+   * (idempotent) retry may start on another one.
+   */
+  public static final Duration FAULT_HEARTBEAT = Duration.ofSeconds(10);
+
+  /**
+   * Asking the blast-radius coordinator for a lease: one update, which also starts the coordinator
+   * the first time.
+   */
+  public static final Duration LEASE_CALL = Duration.ofSeconds(30);
+
+  /**
+   * What an experiment reads before it injects (its names against the configuration, the targets
+   * the router has now, the most of a service it may impair): {@link #READ_CALL} with the forward
+   * router retries, about half a minute, because the router may be reloading. A name the
+   * configuration lacks never heals.
+   */
+  public static ActivityOptions chaosReadCall() {
+    return options(READ_CALL, null, Retries.forward().router());
+  }
+
+  /**
+   * A round of probe or SLO readings: {@link #PROBE_ROUND_CALL}, 2 attempts. A second attempt only
+   * covers a lost worker: a late reading is worth less than the next one. Cancellation does not
+   * wait (TRY_CANCEL): a reading changes nothing, and a fault's monitoring that is cut short (a
+   * breach elsewhere, rollback, the dead-man switch) must restore at once, not after a stuck read.
+   */
+  public static ActivityOptions probeRoundCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumAttempts(2)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, FailureTypes.INVALID_SPEC)
+            .build();
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(PROBE_ROUND_CALL)
+        .setRetryOptions(retry)
+        .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+        .build();
+  }
+
+  /**
+   * Putting a fault in force: {@link #INJECT_CALL}, {@link #FAULT_HEARTBEAT}, 3 attempts from 1s
+   * apart (doubling). Few, because an injection that keeps failing is a finding to report, not a
+   * reason to keep a run waiting; the restore that follows is patient. A fault the injector cannot
+   * carry out, a target another fault holds, or an injector name the configuration lacks never
+   * heals.
+   */
+  public static ActivityOptions injectCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumAttempts(3)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, INVALID_FAULT, FAULT_CONFLICT)
+            .build();
+    return options(INJECT_CALL, FAULT_HEARTBEAT, retry);
+  }
+
+  /**
+   * Taking a fault away: {@link #RESTORE_CALL}, {@link #FAULT_HEARTBEAT}, and the most patient
+   * retries in Bellwether: 1s doubling to 30s, 40 attempts (about a quarter of an hour of waiting),
+   * because a fault left in force is the one thing an experiment must never do. Only a request the
+   * injector can never carry out (an unknown injector, an invalid fault) stops it early.
+   */
+  public static ActivityOptions restoreCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setMaximumAttempts(40)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, INVALID_FAULT)
+            .build();
+    return options(RESTORE_CALL, FAULT_HEARTBEAT, retry);
+  }
+
+  /**
+   * Asking an injector whether a fault is still in force (read-only): {@link #READ_CALL}, 3
+   * attempts from 2s apart; the verification after restoration decides what no answer means.
+   */
+  public static ActivityOptions faultProbeCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(2))
+            .setBackoffCoefficient(2)
+            .setMaximumAttempts(3)
+            .setDoNotRetry(FailureTypes.UNKNOWN_TARGET, INVALID_FAULT)
+            .build();
+    return options(READ_CALL, null, retry);
+  }
+
+  /**
+   * Asking the blast-radius coordinator for a lease: {@link #LEASE_CALL}, 5 attempts from 1s apart
+   * (doubling, about half a minute). No lease means no injection, so giving up only stops the
+   * experiment safely.
+   */
+  public static ActivityOptions leaseCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumInterval(Duration.ofSeconds(10))
+            .setMaximumAttempts(5)
+            .build();
+    return options(LEASE_CALL, null, retry);
+  }
+
+  /**
+   * Returning a lease (one signal): {@link #LEASE_CALL}, retried for about five minutes (1s
+   * doubling to 30s, 15 attempts). A lease that cannot be returned is not lost: the coordinator
+   * takes it back when it expires or its holder's run closes.
+   */
+  public static ActivityOptions leaseReleaseCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setMaximumAttempts(15)
+            .build();
+    return options(LEASE_CALL, null, retry);
+  }
+
+  /**
+   * The coordinator's check that a lease holder's run is still open: {@link #READ_CALL}, 2
+   * attempts. When it cannot tell, the lease is kept until the next check or its expiry.
+   */
+  public static ActivityOptions leaseHolderCheckCall() {
+    RetryOptions retry =
+        RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setMaximumAttempts(2).build();
+    return options(READ_CALL, null, retry);
+  }
+
 
   /** The retry policies of one path: router calls, deployer calls and health probes. */
   public record Retries(RetryOptions router, RetryOptions deploy, RetryOptions probe) {
