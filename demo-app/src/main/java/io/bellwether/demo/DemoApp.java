@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * Entry point: {@code java -jar demo-app.jar --port 18081 --version 2.0.0 --instance web-1}.
  * Prints one line once listening; on SIGTERM stops accepting, lets in-flight requests finish and
- * exits 0.
+ * exits 0. With {@code --chaos-monkey} the same endpoints come from a Spring Boot app with Chaos
+ * Monkey ({@link ChaosMonkeyMode}).
  */
 public final class DemoApp {
   private DemoApp() {}
@@ -26,12 +27,18 @@ public final class DemoApp {
       System.exit(2);
       return;
     }
-    DemoServer server;
+    RunningServer server;
     try {
-      server = DemoServer.start(options);
+      server = options.chaosMonkey() ? ChaosMonkeyMode.start(options) : DemoServer.start(options);
     } catch (IOException e) {
       System.err.println(
           "demo-app: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+      System.exit(1);
+      return;
+    } catch (RuntimeException e) {
+      // Spring's way of saying the same, among other start-up failures.
+      System.err.println(
+          "demo-app: cannot start on " + options.host() + ":" + options.port() + ": " + e);
       System.exit(1);
       return;
     }
@@ -47,12 +54,11 @@ public final class DemoApp {
                   Runtime.getRuntime().halt(0);
                 },
                 "demo-app-shutdown"));
-    Release r = server.release();
     System.out.println(
         "demo-app "
             + options.instance()
             + " "
-            + r.version()
+            + server.release().version()
             + " listening on "
             + server.host()
             + ":"

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param shutdownGrace longest wait for in-flight requests on shutdown
  * @param conversionRate overrides the catalog's conversion rate (the shop's {@code
  *     buyProbability}) when not null
+ * @param chaosMonkey serve the same endpoints from a Spring Boot app that embeds Chaos Monkey for
+ *     Spring Boot, whose assaults are switched through {@code /actuator/chaosmonkey}; off by
+ *     default, so an ordinary instance never starts Spring
  */
 public record DemoOptions(
     String host,
@@ -32,7 +35,8 @@ public record DemoOptions(
     Long seed,
     int threads,
     Duration shutdownGrace,
-    Double conversionRate) {
+    Double conversionRate,
+    boolean chaosMonkey) {
 
   public static final String USAGE =
       String.join(
@@ -46,6 +50,8 @@ public record DemoOptions(
           "  --latency-ms N     delay added to every traffic request",
           "  --conversion-rate R  buyProbability answered by /shop, 0 to 1",
           "  --unhealthy        /health answers 503",
+          "  --chaos-monkey     serve from Spring Boot with Chaos Monkey (assaults through",
+          "                     /actuator/chaosmonkey); starts in seconds instead of a fraction",
           "  --seed N           seed for the error draw",
           "  --threads N        most requests handled at once (default 200)",
           "  --shutdown-grace-ms N  longest wait for in-flight requests on SIGTERM (default 5000)");
@@ -94,6 +100,34 @@ public record DemoOptions(
     version = version.trim();
   }
 
+  /** Without the Chaos Monkey mode. */
+  public DemoOptions(
+      String host,
+      int port,
+      String version,
+      String instance,
+      Double errorRate,
+      Integer latencyMs,
+      boolean unhealthy,
+      Long seed,
+      int threads,
+      Duration shutdownGrace,
+      Double conversionRate) {
+    this(
+        host,
+        port,
+        version,
+        instance,
+        errorRate,
+        latencyMs,
+        unhealthy,
+        seed,
+        threads,
+        shutdownGrace,
+        conversionRate,
+        false);
+  }
+
   /** Defaults for everything: 127.0.0.1:8080, version 1.0.0, instance {@code demo}. */
   public static DemoOptions defaults() {
     return new DemoOptions(
@@ -111,7 +145,8 @@ public record DemoOptions(
   }
 
   /**
-   * Parses {@code --name value}, {@code --name=value} and the {@code --unhealthy} switch. Throws
+   * Parses {@code --name value}, {@code --name=value} and the {@code --unhealthy} and {@code
+   * --chaos-monkey} switches. Throws
    * {@link IllegalArgumentException} naming the first bad or unknown argument.
    */
   public static DemoOptions parse(String... args) {
@@ -127,6 +162,7 @@ public record DemoOptions(
     int threads = o.threads;
     Duration grace = o.shutdownGrace;
     Double conversionRate = null;
+    boolean chaosMonkey = false;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.remove(0);
@@ -139,6 +175,10 @@ public record DemoOptions(
       }
       if (name.equals("--unhealthy")) {
         unhealthy = inline == null || Boolean.parseBoolean(inline);
+        continue;
+      }
+      if (name.equals("--chaos-monkey")) {
+        chaosMonkey = inline == null || Boolean.parseBoolean(inline);
         continue;
       }
       if (!VALUED.contains(name)) {
@@ -177,7 +217,8 @@ public record DemoOptions(
         seed,
         threads,
         grace,
-        conversionRate);
+        conversionRate,
+        chaosMonkey);
   }
 
   private static int integer(String name, String value) {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Release} says. Plain JDK server and no framework, so a whole process starts in well under a
  * second and tests can restart instances often.
  */
-public final class DemoServer implements AutoCloseable {
+public final class DemoServer implements AutoCloseable, RunningServer {
   static {
     // The JDK server writes headers and body separately; with Nagle on, the client's delayed ACK
     // then adds about 40 ms to every answer. Read once, when the server classes load.

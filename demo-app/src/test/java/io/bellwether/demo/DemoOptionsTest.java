@@ -1,6 +1,7 @@
 package io.bellwether.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,15 @@ class DemoOptionsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(name, value));
     assertTrue(e.getMessage().contains(name), e.getMessage());
+  }
+
+  @Test
+  void theChaosMonkeyModeIsOptIn() {
+    assertFalse(DemoOptions.parse("--port", "1").chaosMonkey());
+    assertFalse(DemoOptions.defaults().chaosMonkey());
+    assertTrue(DemoOptions.parse("--chaos-monkey", "--port", "1").chaosMonkey());
+    assertFalse(DemoOptions.parse("--chaos-monkey=false").chaosMonkey());
+    assertTrue(DemoOptions.USAGE.contains("--chaos-monkey"));
   }
 
   @Test

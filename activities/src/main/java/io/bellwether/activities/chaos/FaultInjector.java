@@ -16,8 +16,10 @@ import io.bellwether.contracts.chaos.FaultState;
  * router keeps the fault. Every method throws {@link InvalidFaultException} (not retryable) for a
  * fault id, target list or magnitude the injector cannot take, {@link UnknownBackendException} (not
  * retryable) for a target that is not in the injector's router, {@link RouterUnavailableException}
- * (retryable) when the router cannot be reached or a file cannot be written, and {@link
- * RouterRejectedException} (not retryable) when the router refuses a command.
+ * (retryable) when the router cannot be reached or a file cannot be written, {@link
+ * RouterRejectedException} (not retryable) when the router refuses a command, and {@link
+ * InjectorUnavailableException} (retryable) when something on the host fails: a command the
+ * injector runs, a process it starts or restarts, a file it writes.
  */
 public interface FaultInjector {
   /** The configured type this adapter implements, such as {@code haproxy-latency}. */
@@ -39,8 +41,27 @@ public interface FaultInjector {
   FaultState restore(FaultRequest request);
 
   /**
-   * Whether the fault is in force now, and on which targets, read from the router. Read-only.
+   * {@link #restore(FaultRequest)}, calling {@code progress} now and then (about every second)
+   * while it waits, so a caller can heartbeat through a long restore such as a process restart.
+   * Injectors whose restore is quick ignore {@code progress}.
+   */
+  default FaultState restore(FaultRequest request, Runnable progress) {
+    return restore(request);
+  }
+
+  /**
+   * Whether the fault is in force now, and on which targets, read from where it lives (the router,
+   * the processes, the filesystem, the kernel's tables). Read-only.
    * Returns inactive with no targets for a fault the router does not hold.
    */
   FaultState probe(FaultRequest request);
+
+  /**
+   * Whether the targets are servers of a router's backend (true), or the one host the worker runs
+   * on (false: {@code disk-fill}, {@code stress}), whose single candidate target is {@code
+   * FaultTarget(<injector name>, null, null, null, null)}.
+   */
+  default boolean actsOnServers() {
+    return true;
+  }
 }

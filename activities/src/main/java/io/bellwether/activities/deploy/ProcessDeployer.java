@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
@@ -389,6 +390,37 @@ public final class ProcessDeployer implements Deployer {
     checkInstance(instance);
     synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
       stopPidFile(pidFile(workDir, instance));
+    }
+  }
+
+  /**
+   * Whether the instance's recorded process is running now (its pid file names a live process that
+   * is not a zombie and not a recycled PID). Read-only.
+   */
+  public boolean isRunning(String instance) {
+    checkInstance(instance);
+    return livePid(pidFile(workDir, instance)).isPresent();
+  }
+
+  /**
+   * Kills the instance's process at once with SIGKILL, no grace, together with every process it
+   * started, waits up to 5 s for them to go and removes its pid file; the version, port and log
+   * files stay, so the instance can be started again as it was. This is a crash on purpose (the
+   * chaos {@code process-kill} fault), not a stop. Idempotent: returns the PID killed, or empty when
+   * nothing was running.
+   */
+  public OptionalLong kill(String instance) {
+    checkInstance(instance);
+    synchronized (locks.computeIfAbsent(instance, k -> new Object())) {
+      Path pidFile = pidFile(workDir, instance);
+      Optional<ProcessHandle> running = livePid(pidFile);
+      running.ifPresent(h -> Processes.stopTree(h, Duration.ZERO));
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return running.isPresent() ? OptionalLong.of(running.get().pid()) : OptionalLong.empty();
     }
   }
 
