@@ -1,14 +1,19 @@
 package io.bellwether.activities;
 
+import io.bellwether.activities.chaos.FaultInjector;
+import io.bellwether.activities.chaos.FaultInjectors;
 import io.bellwether.activities.config.ApproversConfig;
 import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
+import io.bellwether.activities.config.FaultInjectorConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
 import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.PoolConfig;
 import io.bellwether.activities.config.RouterConfig;
+import io.bellwether.activities.config.ServiceConfig;
+import io.bellwether.activities.config.SloConfig;
 import io.bellwether.activities.config.SplitConfig;
 import io.bellwether.activities.deploy.CommandDeployer;
 import io.bellwether.activities.deploy.Deployer;
@@ -27,10 +32,14 @@ import io.bellwether.activities.notify.Notifiers;
 import io.bellwether.activities.router.PoolSwitch;
 import io.bellwether.activities.router.SplitRouter;
 import io.bellwether.activities.router.TrafficRouter;
+import io.bellwether.contracts.chaos.ChaosSpecValidator;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +75,9 @@ public final class AdapterRegistry {
   private final NotifyRoutes notifyRoutes;
   private final Map<String, MetricsProvider> metricsProviders;
   private final Map<String, SplitRouter> splitRouters;
+  private final Map<String, ServiceConfig> services;
+  private final Map<String, FaultInjector> faultInjectors;
+  private final Map<String, FaultInjectorConfig> faultInjectorConfigs;
 
   /**
    * A registry of ready-made adapters, without pool switches, approver groups or identity keys,
@@ -156,6 +168,45 @@ public final class AdapterRegistry {
       NotifyRoutes notifyRoutes,
       Map<String, MetricsProvider> metricsProviders,
       Map<String, SplitRouter> splitRouters) {
+    this(
+        routers,
+        poolSwitches,
+        deployers,
+        healthChecks,
+        approvers,
+        identity,
+        notifiers,
+        notifyRoutes,
+        metricsProviders,
+        splitRouters,
+        Map.of(),
+        Map.of(),
+        Map.of());
+  }
+
+  /**
+   * A registry of ready-made adapters with everything, chaos experiments' services and fault
+   * injectors too. {@code faultInjectorConfigs} holds the configuration each injector was built
+   * from (its router is checked against the service's); an injector without one has no router.
+   */
+  public AdapterRegistry(
+      Map<String, TrafficRouter> routers,
+      Map<String, PoolSwitch> poolSwitches,
+      Map<String, Deployer> deployers,
+      Map<String, HealthCheck> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, Notifier> notifiers,
+      NotifyRoutes notifyRoutes,
+      Map<String, MetricsProvider> metricsProviders,
+      Map<String, SplitRouter> splitRouters,
+      Map<String, ServiceConfig> services,
+      Map<String, FaultInjector> faultInjectors,
+      Map<String, FaultInjectorConfig> faultInjectorConfigs) {
+    this.services = services == null ? Map.of() : Map.copyOf(services);
+    this.faultInjectors = faultInjectors == null ? Map.of() : Map.copyOf(faultInjectors);
+    this.faultInjectorConfigs =
+        faultInjectorConfigs == null ? Map.of() : Map.copyOf(faultInjectorConfigs);
     this.splitRouters = splitRouters == null ? Map.of() : Map.copyOf(splitRouters);
     this.metricsProviders = metricsProviders == null ? Map.of() : Map.copyOf(metricsProviders);
     this.notifiers = notifiers == null ? Map.of() : Map.copyOf(notifiers);
@@ -178,7 +229,11 @@ public final class AdapterRegistry {
    * and so are notifiers ({@code bellwether.notifiers.<name>}, never echoing a URL) and their
    * routes ({@code bellwether.notify.*}): a route naming an unconfigured notifier is a problem.
    * Metrics providers ({@code bellwether.metrics.<name>}) need a known type and a URL, which no
-   * problem line repeats.
+   * problem line repeats. Services ({@code bellwether.services.<name>}) need a configured router, a
+   * backend, and a configured metrics provider when they name one or have an SLO; their zones must
+   * list servers, their endpoints be http(s) URLs (never echoed), their SLO complete, and their
+   * max-impaired-share within (0, 1]. Fault injectors ({@code bellwether.fault-injectors.<name>})
+   * are built by {@link FaultInjectors}, whose refusal becomes the problem line.
    */
   public static AdapterRegistry fromConfig(BellwetherConfig config) {
     List<String> problems = new ArrayList<>();
@@ -218,6 +273,8 @@ public final class AdapterRegistry {
     problems.addAll(identityProblems(config.identity()));
     Map<String, Notifier> notifiers = Notifiers.build(config.notifiers(), problems);
     problems.addAll(routeProblems(config.notifyRoutes(), config.notifiers().keySet()));
+    Map<String, ServiceConfig> services = services(config, problems);
+    Map<String, FaultInjector> injectors = faultInjectors(config, problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "Bellwether configuration has "
@@ -246,7 +303,35 @@ public final class AdapterRegistry {
         notifiers,
         config.notifyRoutes(),
         metrics,
-        splitRouters);
+        splitRouters,
+        services,
+        injectors,
+        config.faultInjectors());
+  }
+
+  /** The service configured under {@code name}, or empty. */
+  public Optional<ServiceConfig> service(String name) {
+    return Optional.ofNullable(name == null ? null : services.get(name));
+  }
+
+  /** Configured service names. */
+  public Set<String> serviceNames() {
+    return services.keySet();
+  }
+
+  /** The fault injector configured under {@code name}, or empty. */
+  public Optional<FaultInjector> faultInjector(String name) {
+    return Optional.ofNullable(name == null ? null : faultInjectors.get(name));
+  }
+
+  /** The configuration the fault injector {@code name} was built from, or empty. */
+  public Optional<FaultInjectorConfig> faultInjectorConfig(String name) {
+    return Optional.ofNullable(name == null ? null : faultInjectorConfigs.get(name));
+  }
+
+  /** Configured fault injector names. */
+  public Set<String> faultInjectorNames() {
+    return faultInjectors.keySet();
   }
 
   /** The experiment splits of the router configured under {@code name}, or empty. */
@@ -632,5 +717,203 @@ public final class AdapterRegistry {
       problems.add(".request-timeout: must be positive");
     }
     return problems.isEmpty() ? new HttpHealthCheck(c) : null;
+  }
+
+  /** The services of {@code bellwether.services}, after adding the problems of each. */
+  private static Map<String, ServiceConfig> services(
+      BellwetherConfig config, List<String> problems) {
+    Map<String, ServiceConfig> out = new TreeMap<>();
+    for (Map.Entry<String, ServiceConfig> e : config.services().entrySet()) {
+      String p = "bellwether.services." + e.getKey();
+      List<String> own = new ArrayList<>();
+      if (!ChaosSpecValidator.NAME.matcher(e.getKey()).matches()) {
+        own.add(": a service name must be letters, digits, '.', '_' or '-' (specs name it)");
+      }
+      ServiceConfig c = e.getValue();
+      if (c == null) {
+        own.add(": empty entry (needs at least router and backend)");
+      } else {
+        own.addAll(serviceProblems(c, config));
+      }
+      own.forEach(line -> problems.add(p + line));
+      if (own.isEmpty()) {
+        out.put(e.getKey(), c);
+      }
+    }
+    return out;
+  }
+
+  /** The problems of one service entry, each starting with the key below the service's name. */
+  static List<String> serviceProblems(ServiceConfig c, BellwetherConfig config) {
+    List<String> out = new ArrayList<>();
+    if (c.router() == null || c.router().isBlank()) {
+      out.add(".router: required (a router under bellwether.routers)");
+    } else if (!config.routers().containsKey(c.router())) {
+      out.add(
+          ".router: no router "
+              + shown(c.router())
+              + " is configured under bellwether.routers; configured: "
+              + known(config.routers().keySet()));
+    }
+    if (c.backend() == null || c.backend().isBlank()) {
+      out.add(
+          ".backend: required (the router's backend whose servers are the service's instances)");
+    } else if (!HAPROXY_NAME.matcher(c.backend()).matches()) {
+      out.add(".backend: must be a backend name (letters, digits, '_', '.', ':' or '-')");
+    }
+    if (c.metrics() == null || c.metrics().isBlank()) {
+      if (c.slo() != null) {
+        out.add(
+            ".metrics: required with slo (the metrics provider the SLO counters are read from)");
+      }
+    } else if (!config.metrics().containsKey(c.metrics())) {
+      out.add(
+          ".metrics: no metrics provider "
+              + shown(c.metrics())
+              + " is configured under bellwether.metrics; configured: "
+              + known(config.metrics().keySet()));
+    }
+    Map<String, String> zoneOf = new TreeMap<>();
+    for (Map.Entry<String, List<String>> z : c.zones().entrySet()) {
+      String p = ".zones." + z.getKey();
+      if (!ChaosSpecValidator.NAME.matcher(z.getKey()).matches()) {
+        out.add(p + ": a zone name must be letters, digits, '.', '_' or '-' (specs name it)");
+      }
+      List<String> servers = z.getValue();
+      if (servers == null || servers.isEmpty()) {
+        out.add(p + ": lists no server (a zone is the list of its servers' names)");
+        continue;
+      }
+      for (int i = 0; i < servers.size(); i++) {
+        String server = servers.get(i);
+        if (server == null || server.isBlank()) {
+          out.add(p + "[" + i + "]: empty server name");
+        } else if (!HAPROXY_NAME.matcher(server).matches()) {
+          out.add(p + "[" + i + "]: must be a server name (letters, digits, '_', '.', ':' or '-')");
+        } else {
+          String other = zoneOf.putIfAbsent(server, z.getKey());
+          if (other != null && !other.equals(z.getKey())) {
+            out.add(p + "[" + i + "]: server '" + server + "' is in zone '" + other + "' too");
+          } else if (other != null) {
+            out.add(p + "[" + i + "]: server '" + server + "' is listed twice");
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, String> ep : c.endpoints().entrySet()) {
+      String p = ".endpoints." + ep.getKey();
+      if (!ChaosSpecValidator.NAME.matcher(ep.getKey()).matches()) {
+        out.add(p + ": an endpoint name must be letters, digits, '.', '_' or '-' (probes name it)");
+      }
+      String why = endpointProblem(ep.getValue());
+      if (why != null) {
+        out.add(p + ": " + why);
+      }
+    }
+    SloConfig slo = c.slo();
+    if (slo != null) {
+      if (slo.objective() == null || !(slo.objective() > 0 && slo.objective() < 1)) {
+        out.add(".slo.objective: " + (slo.objective() == null ? "required, " : "must be ")
+            + "above 0 and below 1 (the share of requests that must succeed, such as 0.99)");
+      }
+      if (slo.window() == null) {
+        out.add(".slo.window: required (such as 1h)");
+      } else if (slo.window().isZero() || slo.window().isNegative()) {
+        out.add(".slo.window: must be positive");
+      } else if (slo.window().toMillis() < 1000 || slo.window().getNano() % 1_000_000 != 0) {
+        out.add(".slo.window: must be at least 1s, in whole milliseconds");
+      }
+      if (slo.total() == null || slo.total().isBlank()) {
+        out.add(".slo.total: required (a selector of the counter of every request)");
+      }
+      if (slo.errors() == null || slo.errors().isBlank()) {
+        out.add(".slo.errors: required (a selector of the counter of failed requests)");
+      }
+    }
+    Double share = c.maxImpairedShare();
+    if (share != null && !(share > 0 && share <= 1)) {
+      out.add(".max-impaired-share: must be above 0 and at most 1");
+    }
+    return out;
+  }
+
+  /**
+   * Why {@code url} cannot be a probe endpoint, or null when it can: an http(s) URL with a host.
+   * Never echoes the URL, which may hold a password.
+   */
+  static String endpointProblem(String url) {
+    if (url == null || url.isBlank()) {
+      return "required (an http or https URL, such as http://127.0.0.1:8080/)";
+    }
+    try {
+      URI u = new URI(url.trim());
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return "must be an http or https URL";
+      }
+      if (u.getHost() == null) {
+        return "must be an http or https URL with a host";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "must be an http or https URL (this one does not parse)";
+    }
+  }
+
+  /** The fault injectors of {@code bellwether.fault-injectors}, after adding their problems. */
+  private static Map<String, FaultInjector> faultInjectors(
+      BellwetherConfig config, List<String> problems) {
+    Map<String, FaultInjector> out = new TreeMap<>();
+    for (Map.Entry<String, FaultInjectorConfig> e : config.faultInjectors().entrySet()) {
+      String name = e.getKey();
+      String p = "bellwether.fault-injectors." + name;
+      if (!ChaosSpecValidator.NAME.matcher(name).matches()) {
+        problems.add(
+            p + ": an injector name must be letters, digits, '.', '_' or '-' (specs name it)");
+        continue;
+      }
+      if (e.getValue() == null) {
+        problems.add(p + ": empty entry (needs at least 'type')");
+        continue;
+      }
+      try {
+        out.put(name, createInjector(name, e.getValue(), config));
+      } catch (IllegalArgumentException ex) {
+        problems.add(p + ": " + withoutName(ex.getMessage(), name));
+      }
+    }
+    return out;
+  }
+
+  private static FaultInjector createInjector(
+      String name, FaultInjectorConfig c, BellwetherConfig config) {
+    return FaultInjectors.create(name, c, config.routers(), config.deployers());
+  }
+
+  /**
+   * The factory's message without its leading {@code fault injector '<name>'}, which the problem
+   * line's key already says; a message that looks like it holds a URL is not echoed.
+   */
+  static String withoutName(String message, String name) {
+    if (message == null || message.isBlank()) {
+      return "refused without saying why";
+    }
+    String m = message.strip();
+    String lead = "fault injector '" + name + "'";
+    if (m.startsWith(lead)) {
+      m = m.substring(lead.length()).strip();
+      if (m.startsWith(":")) {
+        m = m.substring(1).strip();
+      }
+    }
+    return m.contains("://") ? "refused (the reason holds a URL, not shown)" : m;
+  }
+
+  private static String shown(String name) {
+    return name.contains("://") ? "<a URL>" : "'" + name + "'";
+  }
+
+  private static String known(Set<String> names) {
+    return names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names));
   }
 }

@@ -96,12 +96,12 @@ class AdapterRegistryTest {
   }
 
   @Test
-  void createReturnsTheNineActivityImplementations() {
+  void createReturnsTheElevenActivityImplementations() {
     List<Object> impls =
         BellwetherActivities.create(
             new BellwetherConfig(
                 Map.of("edge", new RouterConfig("haproxy", "tcp:127.0.0.1:1", null)), null, null));
-    assertEquals(9, impls.size());
+    assertEquals(11, impls.size());
     assertInstanceOf(TrafficActivities.class, impls.get(0));
     assertInstanceOf(DeployActivities.class, impls.get(1));
     assertInstanceOf(HealthActivities.class, impls.get(2));
@@ -111,6 +111,8 @@ class AdapterRegistryTest {
     assertInstanceOf(io.bellwether.contracts.notify.NotifyActivities.class, impls.get(6));
     assertInstanceOf(io.bellwether.contracts.metrics.MetricsActivities.class, impls.get(7));
     assertInstanceOf(io.bellwether.contracts.abtest.SplitActivities.class, impls.get(8));
+    assertInstanceOf(io.bellwether.contracts.chaos.ChaosActivities.class, impls.get(9));
+    assertInstanceOf(io.bellwether.contracts.chaos.FaultActivities.class, impls.get(10));
     assertThrows(
         IllegalStateException.class,
         () ->

@@ -3,12 +3,14 @@ package io.bellwether.worker;
 import io.bellwether.activities.config.ApproversConfig;
 import io.bellwether.activities.config.BellwetherConfig;
 import io.bellwether.activities.config.DeployerConfig;
+import io.bellwether.activities.config.FaultInjectorConfig;
 import io.bellwether.activities.config.HealthCheckConfig;
 import io.bellwether.activities.config.IdentityConfig;
 import io.bellwether.activities.config.MetricsConfig;
 import io.bellwether.activities.config.NotifierConfig;
 import io.bellwether.activities.config.NotifyRoutes;
 import io.bellwether.activities.config.RouterConfig;
+import io.bellwether.activities.config.ServiceConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,8 @@ import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * The worker's {@code bellwether.*} settings: how to reach Temporal, and the named routers,
- * deployers, health checks, approver groups, identity keys and metrics providers that specs may
- * refer to, and where run notifications go.
+ * deployers, health checks, approver groups, identity keys, metrics providers, services and fault
+ * injectors that specs may refer to, and where run notifications go.
  *
  * <p>Secrets (the Temporal API key, identity keys, notifier URLs) are bound here but never
  * printed: {@link #toString()} of every part that holds one names the keys only, and shows a
@@ -44,6 +46,12 @@ import org.springframework.boot.context.properties.bind.Name;
  *     bellwether.notify.services.<service>}: notifier names per service
  * @param metrics {@code bellwether.metrics.<name>.{type,url,timeout}}: metrics providers that
  *     canary analyses query; a URL may hold a password and prints as scheme and host
+ * @param services {@code bellwether.services.<name>.{router,backend,metrics,zones.<zone>,
+ *     endpoints.<endpoint>,slo.{objective,window,total,errors},max-impaired-share}}: the services
+ *     chaos experiments act on; an endpoint URL may hold a password and prints as scheme and host
+ * @param faultInjectors {@code bellwether.fault-injectors.<name>.{type,router,map-file,state-file,
+ *     deployer,stop-command,start-command,path,command,work-dir,namespace}}: the faults chaos
+ *     experiments may inject
  */
 @ConfigurationProperties("bellwether")
 public record BellwetherProperties(
@@ -56,7 +64,9 @@ public record BellwetherProperties(
     Map<String, NotifierConfig> notifiers,
     // "notify" itself cannot name a record component: Object.notify() has it.
     @Name("notify") NotifyRoutes notifyRoutes,
-    Map<String, MetricsConfig> metrics) {
+    Map<String, MetricsConfig> metrics,
+    Map<String, ServiceConfig> services,
+    Map<String, FaultInjectorConfig> faultInjectors) {
 
   public BellwetherProperties {
     routers = routers == null ? Map.of() : routers;
@@ -67,12 +77,23 @@ public record BellwetherProperties(
     notifiers = notifiers == null ? Map.of() : notifiers;
     notifyRoutes = notifyRoutes == null ? NotifyRoutes.none() : notifyRoutes;
     metrics = metrics == null ? Map.of() : metrics;
+    services = services == null ? Map.of() : services;
+    faultInjectors = faultInjectors == null ? Map.of() : faultInjectors;
   }
 
   /** The part the activities module builds its adapters from. */
   public BellwetherConfig toConfig() {
     return new BellwetherConfig(
-        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, metrics);
+        routers,
+        deployers,
+        healthChecks,
+        approvers,
+        identity,
+        notifiers,
+        notifyRoutes,
+        metrics,
+        services,
+        faultInjectors);
   }
 
   /**

@@ -5,10 +5,13 @@ import io.bellwether.contracts.TaskQueues;
 import io.bellwether.workflows.abtest.ABTestWorkflowImpl;
 import io.bellwether.workflows.bluegreen.BlueGreenDeploymentWorkflowImpl;
 import io.bellwether.workflows.canary.CanaryReleaseWorkflowImpl;
+import io.bellwether.workflows.chaos.BlastRadiusWorkflowImpl;
+import io.bellwether.workflows.chaos.ChaosExperimentWorkflowImpl;
 import io.bellwether.workflows.check.TargetCheckWorkflowImpl;
 import io.bellwether.workflows.rolling.RollingDeploymentWorkflowImpl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
@@ -127,6 +130,9 @@ public class WorkerConfiguration {
    * Sticky execution off sets the sticky schedule-to-start timeout to zero, so every workflow task
    * goes to the shared queue and any live worker can pick up a run after another was killed.
    */
+  /** How long one workflow task may hold its thread before the SDK calls it a deadlock. */
+  static final Duration DEADLOCK_DETECTION_TIMEOUT = Duration.ofSeconds(10);
+
   @Bean
   WorkerOptionsCustomizer bellwetherWorkerOptions(BellwetherProperties properties) {
     boolean sticky = properties.temporal().stickyExecutionOrDefault();
@@ -137,6 +143,10 @@ public class WorkerConfiguration {
         if (!sticky && TaskQueues.BELLWETHER.equals(taskQueue)) {
           builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
         }
+        // Without a sticky cache every task replays the run's whole history; on a busy two-core
+        // machine a long chaos journal took more than the default 1 s and the task failed as a
+        // "potential deadlock", delaying restoration after a worker restart by seconds.
+        builder.setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION_TIMEOUT.toMillis());
         return builder;
       }
     };
@@ -155,28 +165,26 @@ public class WorkerConfiguration {
   /**
    * Registers the workflows and the activity objects on the starter's worker for the {@code
    * bellwether} queue. The activity objects come from the activities module, not from Spring
-   * component scanning, so they are registered here; the starter starts the factory once the
-   * application is ready, after every bean exists.
+   * component scanning, so they are registered here, with the chaos experiments' lease activities,
+   * which need the starter's client; the starter starts the factory once the application is ready,
+   * after every bean exists.
    */
   @Bean
   BellwetherWorkerRegistration bellwetherWorkerRegistration(
       @Qualifier("temporalWorkersTemplate") WorkersTemplate workers,
       ActivityImplementations activities,
       TemporalConnection connection,
-      BellwetherProperties properties) {
+      BellwetherProperties properties,
+      WorkflowClient client) {
     workers.getWorkers();
     Worker worker = workers.getWorkerFactory().getWorker(TaskQueues.BELLWETHER);
-    worker.registerWorkflowImplementationTypes(
-        RollingDeploymentWorkflowImpl.class,
-        BlueGreenDeploymentWorkflowImpl.class,
-        CanaryReleaseWorkflowImpl.class,
-        ABTestWorkflowImpl.class,
-        TargetCheckWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities.objects().toArray());
+    worker.registerWorkflowImplementationTypes(WORKFLOW_TYPES.toArray(new Class<?>[0]));
+    worker.registerActivitiesImplementations(activityObjects(activities, client).toArray());
     log.info(
         "Bellwether worker, {} mode: Temporal {}{}, namespace {}, task queue {}, sticky execution"
             + " {}; routers {}, pools {}, deployers {}, health checks {}, approver groups {},"
-            + " identity keys {}, notifiers {}, notify {}, metrics providers {}",
+            + " identity keys {}, notifiers {}, notify {}, metrics providers {}, services {},"
+            + " fault injectors {}",
         connection.isEmbedded() ? "embedded" : "cluster",
         connection.target(),
         connection.isEmbedded() ? " (in-process server)" : "",
@@ -194,8 +202,29 @@ public class WorkerConfiguration {
         new TreeSet<>(properties.notifiers().keySet()),
         properties.notifyRoutes(),
         // Names only: a provider URL may hold a password.
-        new TreeSet<>(properties.metrics().keySet()));
+        new TreeSet<>(properties.metrics().keySet()),
+        // Names only: an endpoint URL may hold a password.
+        new TreeSet<>(properties.services().keySet()),
+        new TreeSet<>(properties.faultInjectors().keySet()));
     return new BellwetherWorkerRegistration(worker);
+  }
+
+  /** Every workflow implementation the worker runs. */
+  static final List<Class<?>> WORKFLOW_TYPES =
+      List.of(
+          RollingDeploymentWorkflowImpl.class,
+          BlueGreenDeploymentWorkflowImpl.class,
+          CanaryReleaseWorkflowImpl.class,
+          ABTestWorkflowImpl.class,
+          TargetCheckWorkflowImpl.class,
+          ChaosExperimentWorkflowImpl.class,
+          BlastRadiusWorkflowImpl.class);
+
+  /** The activities module's implementations, then the worker's own lease activities. */
+  static List<Object> activityObjects(ActivityImplementations activities, WorkflowClient client) {
+    List<Object> out = new ArrayList<>(activities.objects());
+    out.add(new LeaseActivitiesImpl(client));
+    return out;
   }
 
   /** {@code router/pool} for every configured blue-green pool, sorted. */

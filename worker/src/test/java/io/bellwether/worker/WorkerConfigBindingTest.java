@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellwether.activities.config.BellwetherConfig;
+import io.bellwether.activities.config.FaultInjectorConfig;
 import io.bellwether.activities.config.PoolConfig;
+import io.bellwether.activities.config.ServiceConfig;
+import io.bellwether.activities.config.SloConfig;
 import io.bellwether.activities.config.SplitConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -209,6 +212,97 @@ class WorkerConfigBindingTest {
     assertEquals("/var/lib/prometheus/targets", c.deployers().get("local").scrapeTargetsDir());
     String printed = props.toString() + c.toString();
     assertFalse(printed.contains(SECRET), printed);
+  }
+
+  @Test
+  void servicesAndFaultInjectorsBind() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("bellwether.services.web.router", "edge");
+    p.put("bellwether.services.web.backend", "web");
+    p.put("bellwether.services.web.metrics", "local");
+    p.put("bellwether.services.web.zones.a[0]", "web-1");
+    p.put("bellwether.services.web.zones.a[1]", "web-2");
+    p.put("bellwether.services.web.zones.b[0]", "web-3");
+    p.put("bellwether.services.web.endpoints.shop", "http://shop:" + SECRET + "@127.0.0.1:8080/");
+    p.put("bellwether.services.web.slo.objective", "0.995");
+    p.put("bellwether.services.web.slo.window", "1h");
+    p.put("bellwether.services.web.slo.total", "haproxy_backend_http_responses_total{proxy=\"web\"}");
+    p.put(
+        "bellwether.services.web.slo.errors",
+        "haproxy_backend_http_responses_total{proxy=\"web\",code=\"5xx\"}");
+    p.put("bellwether.services.web.max-impaired-share", "0.25");
+    p.put("bellwether.services.bare.router", "edge");
+    p.put("bellwether.services.bare.backend", "bare");
+    p.put("bellwether.fault-injectors.web-latency.type", "haproxy-latency");
+    p.put("bellwether.fault-injectors.web-latency.router", "edge");
+    p.put("bellwether.fault-injectors.web-latency.map-file", "/etc/haproxy/faults-latency.map");
+    p.put("bellwether.fault-injectors.zone-cut.type", "haproxy-maintenance");
+    p.put("bellwether.fault-injectors.zone-cut.router", "edge");
+    p.put("bellwether.fault-injectors.zone-cut.map-file", "/etc/haproxy/faults-maintenance.map");
+    p.put("bellwether.fault-injectors.zone-cut.state-file", "/var/lib/haproxy/server-state");
+    p.put("bellwether.fault-injectors.web-kill.type", "process-kill");
+    p.put("bellwether.fault-injectors.web-kill.router", "edge");
+    p.put("bellwether.fault-injectors.web-kill.stop-command[0]", "/opt/stop.sh");
+    p.put("bellwether.fault-injectors.web-kill.stop-command[1]", "{instance}");
+    p.put("bellwether.fault-injectors.web-kill.start-command[0]", "/opt/start.sh");
+    p.put("bellwether.fault-injectors.web-kill.start-command[1]", "{instance}");
+    p.put("bellwether.fault-injectors.web-kill.start-command[2]", "{address}");
+    p.put("bellwether.fault-injectors.web-kill.work-dir", "/var/lib/bellwether/kill");
+    p.put("bellwether.fault-injectors.proc-kill.type", "process-kill");
+    p.put("bellwether.fault-injectors.proc-kill.deployer", "local");
+    p.put("bellwether.fault-injectors.disk-fill.type", "disk-fill");
+    p.put("bellwether.fault-injectors.disk-fill.path", "/mnt/data");
+    p.put("bellwether.fault-injectors.cpu-stress.type", "stress");
+    p.put("bellwether.fault-injectors.cpu-stress.command[0]", "stress-ng");
+    p.put("bellwether.fault-injectors.partition.type", "nftables-partition");
+    p.put("bellwether.fault-injectors.partition.namespace", "bw-prod");
+    BellwetherProperties props = bind(List.of(new MapConfigurationPropertySource(p)));
+
+    BellwetherConfig c = props.toConfig();
+    assertEquals(
+        new ServiceConfig(
+            "edge",
+            "web",
+            "local",
+            Map.of("a", List.of("web-1", "web-2"), "b", List.of("web-3")),
+            Map.of("shop", "http://shop:" + SECRET + "@127.0.0.1:8080/"),
+            new SloConfig(
+                0.995,
+                Duration.ofHours(1),
+                "haproxy_backend_http_responses_total{proxy=\"web\"}",
+                "haproxy_backend_http_responses_total{proxy=\"web\",code=\"5xx\"}"),
+            0.25),
+        c.services().get("web"));
+    ServiceConfig bare = c.services().get("bare");
+    assertEquals(Map.of(), bare.zones());
+    assertEquals(null, bare.slo());
+    assertEquals(0.5, bare.maxImpairedShareOrDefault());
+
+    assertEquals(
+        new FaultInjectorConfig(
+            "haproxy-maintenance", "edge", "/etc/haproxy/faults-maintenance.map", "/var/lib/haproxy/server-state"),
+        c.faultInjectors().get("zone-cut"));
+    FaultInjectorConfig kill = c.faultInjectors().get("web-kill");
+    assertEquals(List.of("/opt/stop.sh", "{instance}"), kill.stopCommand());
+    assertEquals(List.of("/opt/start.sh", "{instance}", "{address}"), kill.startCommand());
+    assertEquals("/var/lib/bellwether/kill", kill.workDir());
+    assertEquals("local", c.faultInjectors().get("proc-kill").deployer());
+    assertEquals("/mnt/data", c.faultInjectors().get("disk-fill").path());
+    assertEquals(List.of("stress-ng"), c.faultInjectors().get("cpu-stress").command());
+    assertEquals("bw-prod", c.faultInjectors().get("partition").namespace());
+    assertEquals(7, c.faultInjectors().size());
+
+    String printed = props.toString() + c.toString();
+    assertFalse(printed.contains(SECRET), printed);
+  }
+
+  @Test
+  void withoutChaosKeysThereAreNoServicesAndNoInjectors() {
+    BellwetherConfig c =
+        bind(List.of(new MapConfigurationPropertySource(Map.of("bellwether.routers.edge.type", "haproxy"))))
+            .toConfig();
+    assertTrue(c.services().isEmpty());
+    assertTrue(c.faultInjectors().isEmpty());
   }
 
   @Test

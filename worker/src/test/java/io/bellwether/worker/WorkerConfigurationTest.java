@@ -152,6 +152,61 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void badServicesAndFaultInjectorsStopStartupEveryProblemListedAndNoUrlShown() throws IOException {
+    int port = TestPorts.free();
+    String password = "sh0p-s3cret";
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                start(
+                    "bellwether.temporal.embedded-port=" + port,
+                    "bellwether.routers.edge.type=haproxy",
+                    "bellwether.routers.edge.runtime-api=unix:/nonexistent/admin.sock",
+                    "bellwether.metrics.local.type=prometheus",
+                    "bellwether.metrics.local.url=http://127.0.0.1:9090",
+                    "bellwether.services.web.router=lb",
+                    "bellwether.services.web.backend=web",
+                    "bellwether.services.web.metrics=graphite",
+                    "bellwether.services.web.zones.a[0]=web-1",
+                    "bellwether.services.web.zones.b[0]=web-1",
+                    "bellwether.services.web.endpoints.shop=ftp://admin:" + password + "@shop/",
+                    "bellwether.services.web.slo.objective=1.5",
+                    "bellwether.services.web.slo.window=0s",
+                    "bellwether.services.web.max-impaired-share=0",
+                    "bellwether.services.shop.backend=shop",
+                    "bellwether.fault-injectors.web-latency.type=haproxy-latency",
+                    "bellwether.fault-injectors.web-latency.router=nowhere",
+                    "bellwether.fault-injectors.web-latency.map-file=/tmp/faults-latency.map",
+                    "bellwether.fault-injectors.typo.type=teleport"));
+    WorkerConfigurationException cause = find(e);
+    List<String> problems = cause.problems();
+    for (String expected :
+        List.of(
+            "bellwether.services.shop.router: required",
+            "bellwether.services.web.router: no router 'lb' is configured",
+            "bellwether.services.web.metrics: no metrics provider 'graphite' is configured",
+            "bellwether.services.web.zones.b[0]: server 'web-1' is in zone 'a' too",
+            "bellwether.services.web.endpoints.shop: must be an http or https URL",
+            "bellwether.services.web.slo.objective: must be above 0 and below 1",
+            "bellwether.services.web.slo.window: must be positive",
+            "bellwether.services.web.slo.total: required",
+            "bellwether.services.web.slo.errors: required",
+            "bellwether.services.web.max-impaired-share: must be above 0 and at most 1",
+            "bellwether.fault-injectors.typo: has unknown type 'teleport'",
+            "bellwether.fault-injectors.web-latency: names router 'nowhere'")) {
+      assertTrue(
+          problems.stream().anyMatch(p -> p.startsWith(expected)),
+          "missing '" + expected + "' in " + problems);
+    }
+    assertEquals(12, problems.size(), cause.getMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(password), t.getMessage());
+    }
+    assertPortFree(port);
+  }
+
+  @Test
   void splitsAHeaderedListIntoItsProblems() {
     assertEquals(
         java.util.List.of("deployers.web: unknown type", "routers.edge: no runtime-api"),

@@ -38,6 +38,8 @@ class WorkerOptionsTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     WorkerOptions options =
         new WorkerConfiguration()

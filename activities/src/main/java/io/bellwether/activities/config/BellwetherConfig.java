@@ -16,6 +16,8 @@ import java.util.Map;
  * @param notifyRoutes {@code bellwether.notify}: which notifiers hear about which service (not
  *     named {@code notify}, which {@link Object} already uses)
  * @param metrics {@code bellwether.metrics.<name>}: metrics providers canary analyses query
+ * @param services {@code bellwether.services.<name>}: services chaos experiments may act on
+ * @param faultInjectors {@code bellwether.fault-injectors.<name>}: the faults they may inject
  */
 public record BellwetherConfig(
     Map<String, RouterConfig> routers,
@@ -25,7 +27,9 @@ public record BellwetherConfig(
     IdentityConfig identity,
     Map<String, NotifierConfig> notifiers,
     NotifyRoutes notifyRoutes,
-    Map<String, MetricsConfig> metrics) {
+    Map<String, MetricsConfig> metrics,
+    Map<String, ServiceConfig> services,
+    Map<String, FaultInjectorConfig> faultInjectors) {
 
   public BellwetherConfig {
     routers = routers == null ? Map.of() : Map.copyOf(routers);
@@ -44,6 +48,29 @@ public record BellwetherConfig(
         metrics == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
+    services =
+        services == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(services));
+    faultInjectors =
+        faultInjectors == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faultInjectors));
+  }
+
+  /** Without services or fault injectors, as before chaos experiments existed. */
+  public BellwetherConfig(
+      Map<String, RouterConfig> routers,
+      Map<String, DeployerConfig> deployers,
+      Map<String, HealthCheckConfig> healthChecks,
+      ApproversConfig approvers,
+      IdentityConfig identity,
+      Map<String, NotifierConfig> notifiers,
+      NotifyRoutes notifyRoutes,
+      Map<String, MetricsConfig> metrics) {
+    this(
+        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, metrics,
+        null, null);
   }
 
   /** Without metrics providers, as before canary analysis existed. */
@@ -55,7 +82,9 @@ public record BellwetherConfig(
       IdentityConfig identity,
       Map<String, NotifierConfig> notifiers,
       NotifyRoutes notifyRoutes) {
-    this(routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, null);
+    this(
+        routers, deployers, healthChecks, approvers, identity, notifiers, notifyRoutes, null, null,
+        null);
   }
 
   /** Without notifiers, as before notifications existed. */
@@ -65,7 +94,7 @@ public record BellwetherConfig(
       Map<String, HealthCheckConfig> healthChecks,
       ApproversConfig approvers,
       IdentityConfig identity) {
-    this(routers, deployers, healthChecks, approvers, identity, null, null, null);
+    this(routers, deployers, healthChecks, approvers, identity, null, null, null, null, null);
   }
 
   /** Without approver groups or identity keys, as before gates existed. */
@@ -73,6 +102,6 @@ public record BellwetherConfig(
       Map<String, RouterConfig> routers,
       Map<String, DeployerConfig> deployers,
       Map<String, HealthCheckConfig> healthChecks) {
-    this(routers, deployers, healthChecks, null, null, null, null, null);
+    this(routers, deployers, healthChecks, null, null, null, null, null, null, null);
   }
 }

