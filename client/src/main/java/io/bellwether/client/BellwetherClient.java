@@ -13,6 +13,11 @@ import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanarySpecValidator;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosExperimentSpec;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
+import io.bellwether.contracts.chaos.ChaosResult;
+import io.bellwether.contracts.chaos.ChaosSpecValidator;
+import io.bellwether.contracts.chaos.ChaosStatus;
 import io.bellwether.contracts.check.TargetCheckRequest;
 import io.bellwether.contracts.check.TargetCheckWorkflow;
 import io.bellwether.contracts.rolling.ControlResponse;
@@ -28,13 +33,18 @@ import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import com.google.protobuf.ByteString;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.enums.v1.ContinueAsNewInitiator;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowException;
@@ -80,7 +90,8 @@ public final class BellwetherClient implements AutoCloseable {
           RollingDeploymentWorkflow.TYPE,
           BlueGreenDeploymentWorkflow.TYPE,
           CanaryReleaseWorkflow.TYPE,
-          ABTestWorkflow.TYPE);
+          ABTestWorkflow.TYPE,
+          ChaosExperimentWorkflow.TYPE);
 
   /** How long {@link #validate(String)} waits for a worker to check the spec's names. */
   public static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(20);
@@ -198,6 +209,26 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
+   * Validates the spec on its own ({@link ChaosSpecValidator}: every rule, all problems together)
+   * and starts a {@code ChaosExperiment} run with id {@link WorkflowIds#chaos} ({@code
+   * chaos-<service>-<name>}) on {@link TaskQueues#BELLWETHER}; returns the started run. The names
+   * it uses (service, injectors, endpoints, zones) are checked by the run itself against the
+   * worker's configuration, which refuses it with every unknown name ({@code InvalidSpec}). With
+   * {@code dryRun} the run only plans.
+   *
+   * @throws InvalidSpecException with every problem, before Temporal is contacted
+   * @throws RunAlreadyStartedException when a run with that id is running now
+   */
+  public RunRef start(ChaosExperimentSpec spec) {
+    return start(spec, Map.of());
+  }
+
+  private RunRef start(ChaosExperimentSpec spec, Map<String, ?> memo) {
+    requireValid(spec == null ? null : ChaosSpecValidator.validate(spec), spec);
+    return launch(ChaosExperimentWorkflow.TYPE, WorkflowIds.chaos(spec), memo, spec);
+  }
+
+  /**
    * Starts {@code type} under {@code id} with {@code spec} as its one input. Untyped on purpose:
    * the type name is all the server needs, so every kind of run starts through this one path.
    */
@@ -212,8 +243,9 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
-   * Parses a YAML or JSON spec, picks the workflow by its {@code kind} (when absent: an A/B test
-   * when it has {@code variants}, a canary when it has {@code steps}, else rolling), and
+   * Parses a YAML or JSON spec, picks the workflow by its {@code kind} (when absent: a chaos
+   * experiment when it has {@code faults}, an A/B test when it has {@code variants}, a canary when
+   * it has {@code steps}, else rolling), and
    * starts it like the typed overloads; returns the started run.
    *
    * @throws InvalidSpecException when the text does not parse, names an unknown kind, or breaks a
@@ -242,6 +274,7 @@ public final class BellwetherClient implements AutoCloseable {
       case SpecLoader.KIND_BLUE_GREEN -> start(SpecLoader.blueGreen(yamlOrJson), m);
       case CanaryReleaseSpec.KIND -> start(SpecLoader.canary(yamlOrJson), m);
       case ABTestSpec.KIND -> start(SpecLoader.abTest(yamlOrJson), m);
+      case SpecLoader.KIND_CHAOS -> start(SpecLoader.chaos(yamlOrJson), m);
       default -> throw new InvalidSpecException(List.of(unknownKind(kind)));
     };
   }
@@ -252,7 +285,9 @@ public final class BellwetherClient implements AutoCloseable {
    * the worker's configuration lacks (router, pool, backend, deployer, health check, metrics
    * provider, split), asked of a
    * worker through a short {@code TargetCheck} run ({@code targetcheck-<uuid>}). Empty when the
-   * spec would start. Waits up to {@link #TARGET_CHECK_TIMEOUT} for a worker.
+   * spec would start. Waits up to {@link #TARGET_CHECK_TIMEOUT} for a worker. A chaos experiment
+   * is checked on its own only: its names (service, injectors, endpoints, zones, SLO) are checked
+   * by the run itself when it starts, which refuses with every unknown name.
    *
    * @throws WorkerUnavailableException when no worker completed the check in time
    */
@@ -281,6 +316,10 @@ public final class BellwetherClient implements AutoCloseable {
             request = TargetCheckRequest.of(SpecLoader.canary(yamlOrJson).target());
         case ABTestSpec.KIND ->
             request = TargetCheckRequest.of(SpecLoader.abTest(yamlOrJson).target());
+        case SpecLoader.KIND_CHAOS -> {
+          SpecLoader.chaos(yamlOrJson);
+          return List.of();
+        }
         default -> {
           return List.of(unknownKind(kind));
         }
@@ -396,7 +435,8 @@ public final class BellwetherClient implements AutoCloseable {
 
   /**
    * The run's {@code status} query answer: a {@link RollingStatus}, a {@link BlueGreenStatus}, a
-   * {@link CanaryStatus} or an {@link ABTestStatus} by the run's type. Works on closed runs too while a worker is there to answer.
+   * {@link CanaryStatus}, an {@link ABTestStatus} or a {@link ChaosStatus} by the run's type.
+   * Works on closed runs too while a worker is there to answer.
    *
    * @throws RunNotFoundException when no run has that id
    * @throws IllegalArgumentException when the id belongs to a workflow that is not Bellwether's
@@ -408,6 +448,7 @@ public final class BellwetherClient implements AutoCloseable {
       case BlueGreenDeploymentWorkflow.TYPE -> blueGreenStatus(workflowId);
       case CanaryReleaseWorkflow.TYPE -> canaryStatus(workflowId);
       case ABTestWorkflow.TYPE -> abTestStatus(workflowId);
+      case ChaosExperimentWorkflow.TYPE -> chaosStatus(workflowId);
       default ->
           throw new IllegalArgumentException(workflowId + " is a " + type + ", not one of " + TYPES);
     };
@@ -462,7 +503,200 @@ public final class BellwetherClient implements AutoCloseable {
    * @throws RunNotFoundException when no run has that id
    */
   public Optional<ABTestSpec> abTestSpec(String workflowId) {
+    return input(workflowId, null, ABTestWorkflow.TYPE, ABTestSpec.class);
+  }
+
+  /**
+   * The {@code status} of a chaos experiment: its journal (every probe and guardrail reading with
+   * its stage, every fault step with targets and times, the blast radius, the error budget,
+   * findings) and the audit trail.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public ChaosStatus chaosStatus(String workflowId) {
+    return query(workflowId, ChaosStatus.class);
+  }
+
+  /**
+   * The spec a chaos experiment was started with, read from the first event of the latest run's
+   * history like {@link #abTestSpec}; empty when that run is not a {@code ChaosExperiment} or its
+   * input cannot be read. The report needs it for the probes' tolerances and the guardrails'
+   * bounds, which the status does not repeat.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public Optional<ChaosExperimentSpec> chaosSpec(String workflowId) {
+    return input(workflowId, null, ChaosExperimentWorkflow.TYPE, ChaosExperimentSpec.class);
+  }
+
+  /**
+   * The result of the latest chaos experiment with this id, when that run completed; empty while
+   * it runs and when it failed (restoration failed), was canceled or terminated: its status then
+   * says what happened. Read from the run's history, so no worker is needed. Never waits.
+   *
+   * @throws RunNotFoundException when no run has that id
+   */
+  public Optional<ChaosResult> chaosResult(String workflowId) {
+    WorkflowExecutionInfo info = describe(workflowId);
+    return chaosResult(workflowId, info.getExecution().getRunId(), info.getStatus().name());
+  }
+
+  private Optional<ChaosResult> chaosResult(String workflowId, String runId, String executionStatus) {
+    String st = executionStatus.replace("WORKFLOW_EXECUTION_STATUS_", "");
+    if (!"COMPLETED".equals(st) && !"CONTINUED_AS_NEW".equals(st)) {
+      return Optional.empty();
+    }
+    // Read from the run's own close event: a run that a cron schedule started is followed by the
+    // next one, and waiting on the result through the client would follow that chain. Some servers
+    // close a cron run as continued-as-new, with its result as the last completion result.
+    Payloads payload = null;
+    ByteString token = ByteString.EMPTY;
+    try {
+      do {
+        GetWorkflowExecutionHistoryResponse page =
+            client
+                .getWorkflowServiceStubs()
+                .blockingStub()
+                .getWorkflowExecutionHistory(
+                    GetWorkflowExecutionHistoryRequest.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setExecution(
+                            WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                        .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+                        .setNextPageToken(token)
+                        .build());
+        for (HistoryEvent e : page.getHistory().getEventsList()) {
+          if (e.hasWorkflowExecutionCompletedEventAttributes()
+              && e.getWorkflowExecutionCompletedEventAttributes().hasResult()) {
+            payload = e.getWorkflowExecutionCompletedEventAttributes().getResult();
+          } else if (e.hasWorkflowExecutionContinuedAsNewEventAttributes()) {
+            var next = e.getWorkflowExecutionContinuedAsNewEventAttributes();
+            // The embedded server leaves the initiator unset on a cron run's close event.
+            if (next.getInitiator() != ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW
+                && next.getInitiator() != ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY
+                && !next.hasFailure()
+                && next.hasLastCompletionResult()) {
+              payload = next.getLastCompletionResult();
+            }
+          }
+        }
+        token = page.getNextPageToken();
+      } while (payload == null && !token.isEmpty());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new RunNotFoundException(workflowId, e);
+      }
+      throw e;
+    }
+    if (payload == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(0, Optional.of(payload), ChaosResult.class, ChaosResult.class));
+    } catch (DataConverterException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Every past and current run of chaos experiments on {@code service}, newest first, at most
+   * {@code limit} (all when 0 or less): each with its result when it completed, else its status
+   * when a worker answers. Runs a schedule started are included; a cron run still waiting for its
+   * time has the status {@link #SCHEDULED} and neither. Ids of other services that share
+   * the prefix ({@code chaos-web-a-...} for service {@code web}) are told apart by the run's own
+   * service. Uses a visibility query on a cluster and the legacy listings on the embedded server.
+   * Read-only.
+   */
+  public List<ChaosRun> chaosHistory(String service, int limit) {
+    String prefix = WorkflowIds.chaosPrefix(service);
+    List<ChaosRun> out = new ArrayList<>();
+    for (WorkflowExecutionInfo info :
+        RunListing.list(
+            client.getWorkflowServiceStubs().blockingStub(),
+            client.getOptions().getNamespace(),
+            List.of(ChaosExperimentWorkflow.TYPE),
+            prefix)) {
+      if (limit > 0 && out.size() >= limit) {
+        break;
+      }
+      RunSummary run = RunListing.summary(info);
+      ChaosResult result =
+          chaosResult(run.workflowId(), run.runId(), info.getStatus().name()).orElse(null);
+      ChaosStatus status = null;
+      if (run.running() && !started(run.workflowId(), run.runId())) {
+        // A cron run waiting for its time has no journal yet, and a query would wait for it.
+        run = new RunSummary(run.workflowId(), run.runId(), run.type(), SCHEDULED, run.startTime(), null);
+      } else if (result == null) {
+        try {
+          status =
+              client
+                  .newUntypedWorkflowStub(run.workflowId(), Optional.of(run.runId()), Optional.empty())
+                  .query("status", ChaosStatus.class);
+        } catch (WorkflowException | DataConverterException | StatusRuntimeException e) {
+          // No worker to answer: the run is listed without its journal.
+        }
+      }
+      String actual =
+          result != null ? result.service() : status != null ? status.service() : null;
+      if (actual == null) {
+        actual =
+            input(run.workflowId(), run.runId(), ChaosExperimentWorkflow.TYPE, ChaosExperimentSpec.class)
+                .map(ChaosExperimentSpec::service)
+                .orElse(null);
+      }
+      if (actual != null && !actual.equals(service)) {
+        continue;
+      }
+      out.add(new ChaosRun(run.withStatus(service, null), result, status));
+    }
+    return out;
+  }
+
+  /**
+   * The {@link RunSummary#status()} {@link #chaosHistory} gives a run that a cron schedule created
+   * and that waits for its time: nothing has run yet.
+   */
+  public static final String SCHEDULED = "SCHEDULED";
+
+  /** Whether this run ever started a workflow task; a run that a cron schedule created waits for its time first. */
+  private boolean started(String workflowId, String runId) {
+    ByteString token = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse page =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                      .setNextPageToken(token)
+                      .build());
+      for (HistoryEvent e : page.getHistory().getEventsList()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+          return true;
+        }
+      }
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return false;
+  }
+
+  /**
+   * The first input of a run of {@code type} (the latest run with the id when {@code runId} is
+   * null), from the first event of its history; empty when the run is of another type or the input
+   * cannot be read. One history page of one event, however long the run.
+   */
+  private <T> Optional<T> input(String workflowId, String runId, String type, Class<T> inputClass) {
     List<HistoryEvent> first;
+    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
+    if (runId != null) {
+      execution.setRunId(runId);
+    }
     try {
       first =
           client
@@ -471,7 +705,7 @@ public final class BellwetherClient implements AutoCloseable {
               .getWorkflowExecutionHistory(
                   GetWorkflowExecutionHistoryRequest.newBuilder()
                       .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .setExecution(execution)
                       .setMaximumPageSize(1)
                       .build())
               .getHistory()
@@ -486,7 +720,7 @@ public final class BellwetherClient implements AutoCloseable {
       return Optional.empty();
     }
     var started = first.get(0).getWorkflowExecutionStartedEventAttributes();
-    if (!ABTestWorkflow.TYPE.equals(started.getWorkflowType().getName()) || !started.hasInput()) {
+    if (!type.equals(started.getWorkflowType().getName()) || !started.hasInput()) {
       return Optional.empty();
     }
     Payloads input = started.getInput();
@@ -495,7 +729,7 @@ public final class BellwetherClient implements AutoCloseable {
           client
               .getOptions()
               .getDataConverter()
-              .fromPayloads(0, Optional.of(input), ABTestSpec.class, ABTestSpec.class));
+              .fromPayloads(0, Optional.of(input), inputClass, inputClass));
     } catch (DataConverterException unreadable) {
       return Optional.empty();
     }
@@ -567,8 +801,8 @@ public final class BellwetherClient implements AutoCloseable {
 
   /**
    * Waits up to {@code timeout} for the latest run with this id to close and returns its result
-   * ({@code RollingResult}, {@code BlueGreenResult}, {@code CanaryResult} or {@code
-   * ABTestResult}).
+   * ({@code RollingResult}, {@code BlueGreenResult}, {@code CanaryResult}, {@code ABTestResult}
+   * or {@code ChaosResult}).
    *
    * @throws TimeoutException when the run is still open after {@code timeout}
    * @throws io.temporal.client.WorkflowFailedException when the run failed, was canceled or
@@ -588,8 +822,8 @@ public final class BellwetherClient implements AutoCloseable {
    * are none. Uses a visibility query where the server has one and the legacy listings otherwise
    * (the embedded server).
    *
-   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
-   *     {@code ABTest} to keep one type, or null for all
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease},
+   *     {@code ABTest} or {@code ChaosExperiment} to keep one type, or null for all
    * @throws IllegalArgumentException when {@code kind} is none of those
    */
   public List<RunSummary> list(String kind) {
@@ -602,14 +836,14 @@ public final class BellwetherClient implements AutoCloseable {
    *
    * <p>{@code kind} selects workflow types in the listing itself. {@code service} is matched on
    * the workflow id ({@code rolling-<service>-}, {@code bluegreen-<service>-}, {@code
-   * canary-<service>-}, {@code abtest-<service>-}); an id that reads more than one way (names and
+   * canary-<service>-}, {@code abtest-<service>-}, {@code chaos-<service>-}); an id that reads more than one way (names and
    * versions may contain {@code -}) is settled by the run's status query. {@code phase} asks each candidate run's status query (closed runs answer too,
    * while a worker is up), skipping closed runs for a phase that is not final; the summaries
    * returned then carry the phase. A run whose status cannot be read is left out of a phase
    * filter. Read-only.
    *
-   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
-   *     {@code ABTest}, or null for all
+   * @param kind {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease},
+   *     {@code ABTest} or {@code ChaosExperiment}, or null for all
    * @param service a service name, or null for all
    * @param phase a {@link Phase} name ({@code AWAITING_APPROVAL}, case and {@code -}/{@code _}
    *     ignored), or null for all
@@ -694,6 +928,10 @@ public final class BellwetherClient implements AutoCloseable {
       }
       if (ABTestWorkflow.TYPE.equals(run.type())) {
         ABTestStatus s = stub.query("status", ABTestStatus.class);
+        return new StatusView(s.service(), s.phase());
+      }
+      if (ChaosExperimentWorkflow.TYPE.equals(run.type())) {
+        ChaosStatus s = stub.query("status", ChaosStatus.class);
         return new StatusView(s.service(), s.phase());
       }
       BlueGreenStatus s = stub.query("status", BlueGreenStatus.class);

@@ -33,9 +33,27 @@ final class RunListing {
 
   /** Every run of {@code types}, open and closed, newest first; empty when there are none. */
   static List<WorkflowExecutionInfo> list(WorkflowServiceBlockingStub rpc, String ns, List<String> types) {
+    return list(rpc, ns, types, null);
+  }
+
+  /**
+   * Every run of {@code types} whose workflow id starts with {@code idPrefix} (all when null), open
+   * and closed, newest first. On a cluster the prefix goes into the visibility query ({@code
+   * STARTS_WITH}); a store that does not take it is asked by type alone. The legacy listing has no
+   * such filter: the prefix is applied here.
+   */
+  static List<WorkflowExecutionInfo> list(
+      WorkflowServiceBlockingStub rpc, String ns, List<String> types, String idPrefix) {
     List<WorkflowExecutionInfo> runs;
     try {
-      runs = visibility(rpc, ns, query(types));
+      try {
+        runs = visibility(rpc, ns, query(types, idPrefix));
+      } catch (StatusRuntimeException e) {
+        if (idPrefix == null || e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+          throw e;
+        }
+        runs = visibility(rpc, ns, query(types));
+      }
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
@@ -43,6 +61,9 @@ final class RunListing {
       runs = legacy(rpc, ns, types);
     }
     runs = new ArrayList<>(runs);
+    if (idPrefix != null) {
+      runs.removeIf(i -> !i.getExecution().getWorkflowId().startsWith(idPrefix));
+    }
     runs.sort(
         Comparator.comparing((WorkflowExecutionInfo i) -> i.getStartTime().getSeconds())
             .thenComparing(i -> i.getStartTime().getNanos())
@@ -53,6 +74,15 @@ final class RunListing {
   /** The visibility query that selects {@code types}: {@code WorkflowType='A' OR WorkflowType='B'}. */
   static String query(List<String> types) {
     return String.join(" OR ", types.stream().map(t -> "WorkflowType='" + t + "'").toList());
+  }
+
+  /** {@link #query(List)} narrowed to ids starting with {@code idPrefix}, when one is given. */
+  static String query(List<String> types, String idPrefix) {
+    if (idPrefix == null) {
+      return query(types);
+    }
+    // Ids are names, digits and '-', '.', '_', but quote anyway: a quote must not end the literal.
+    return "(" + query(types) + ") AND WorkflowId STARTS_WITH '" + idPrefix.replace("'", "\\'") + "'";
   }
 
   static RunSummary summary(WorkflowExecutionInfo i) {

@@ -8,8 +8,8 @@ import java.time.Instant;
  *
  * @param workflowId the run's workflow id
  * @param runId the Temporal run id
- * @param type {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease} or
- *     {@code ABTest}
+ * @param type {@code RollingDeployment}, {@code BlueGreenDeployment}, {@code CanaryRelease},
+ *     {@code ABTest} or {@code ChaosExperiment}
  * @param status Temporal's execution status without its prefix: {@code RUNNING}, {@code
  *     COMPLETED}, {@code FAILED}, {@code CANCELED}, {@code TERMINATED}, {@code TIMED_OUT}, ...
  * @param startTime when the run started

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
     name = "bellwether",
     mixinStandardHelpOptions = true,
     version = "bellwether 0.1.0",
-    description = "Rolling, blue-green and canary releases and A/B tests as durable Temporal workflows.",
+    description = "Rolling, blue-green and canary releases, A/B tests and chaos experiments as durable Temporal workflows.",
     subcommands = {
       UpCommand.class,
       DownCommand.class,
@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       ControlCommand.Promote.class,
       ListCommand.class,
       ReportCommand.class,
+      ChaosCommand.class,
       DemoCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class

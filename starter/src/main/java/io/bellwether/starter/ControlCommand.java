@@ -32,7 +32,10 @@ abstract class ControlCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "Workflow id, such as rolling-web-2.0.0 or bluegreen-shop-2.0.0.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ID",
+      description = "Workflow id, such as rolling-web-2.0.0, bluegreen-shop-2.0.0 or chaos-web-kill-one.")
   String id;
 
   @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; kept in the audit trail.")
@@ -141,7 +144,10 @@ abstract class ControlCommand implements Callable<Integer> {
 
   @Command(
       name = "pause",
-      description = "Hold the run at its next safe point (between batches or traffic steps; an A/B test holds its decision).")
+      description = {
+        "Hold the run at its next safe point (between batches or traffic steps; an A/B test holds its decision).",
+        "A chaos experiment holds the active fault past its duration, never past its dead-man switch, or holds the next injection."
+      })
   static final class Pause extends Simple {
     Pause() {
       super("pause");
@@ -157,7 +163,10 @@ abstract class ControlCommand implements Callable<Integer> {
 
   @Command(
       name = "rollback",
-      description = "Stop the run and put back what it changed (blue-green after the switch: all traffic back to blue; an A/B test is stopped and reverted).")
+      description = {
+        "Stop the run and put back what it changed (blue-green after the switch: all traffic back to blue;",
+        "an A/B test is stopped and reverted; a chaos experiment aborts and restores every fault at once)."
+      })
   static final class Rollback extends Simple {
     Rollback() {
       super("rollback");
@@ -183,7 +192,8 @@ abstract class ControlCommand implements Callable<Integer> {
       description = {
         "Skip the current wait (bake time, pause, traffic step, watch window).",
         "A canary skips its remaining steps but still runs the analyses left, unless --full.",
-        "An A/B test ends data collection now (short of its sample size it is inconclusive)."
+        "An A/B test ends data collection now (short of its sample size it is inconclusive).",
+        "A chaos experiment ends the active fault step early (restored, then the next step)."
       })
   static final class Promote extends Simple {
     @Option(

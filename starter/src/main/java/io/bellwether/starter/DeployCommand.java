@@ -11,6 +11,9 @@ import io.bellwether.contracts.canary.AnalysisRecord;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryResult;
+import io.bellwether.contracts.chaos.ChaosExperimentSpec;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
+import io.bellwether.contracts.chaos.FaultSpec;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.spec.InvalidSpecException;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
@@ -21,6 +24,7 @@ import io.bellwether.starter.follow.RunFollower;
 import io.bellwether.starter.follow.RunOutcome;
 import io.bellwether.starter.follow.RunWatcher;
 import io.bellwether.starter.report.ABTestText;
+import io.bellwether.starter.report.ChaosText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -44,13 +48,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether deploy -f spec.yaml}: starts the run the spec's {@code kind} names
- * (RollingDeployment when absent, BlueGreenDeployment, CanaryRelease or ABTest) and follows it.
+ * (RollingDeployment when absent, BlueGreenDeployment, CanaryRelease, ABTest or ChaosExperiment)
+ * and follows it.
  * Every kind goes through the same steps ({@link #deploy}); what differs is in its {@link Kind}.
  */
 @Command(
     name = "deploy",
     description =
-        "Start a RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest (by the spec's kind) and follow it.",
+        "Start a RollingDeployment, BlueGreenDeployment, CanaryRelease, ABTest or ChaosExperiment (by the spec's kind) and follow it.",
     footer = {
       "",
       "Exit codes: 0 succeeded; 1 rolled back, aborted, failed or canceled; 2 invalid spec;",
@@ -105,6 +110,9 @@ final class DeployCommand implements Callable<Integer> {
     k.put(ABTestSpec.KIND, new Kind<ABTestSpec>(
         ABTestWorkflow.TYPE, SpecLoader::abTest, DeployCommand::withRequester, WorkflowIds::abTest,
         DeployCommand::describe, RunWatcher::followABTest, true));
+    k.put(SpecLoader.KIND_CHAOS, new Kind<ChaosExperimentSpec>(
+        ChaosExperimentWorkflow.TYPE, SpecLoader::chaos, DeployCommand::withRequester, WorkflowIds::chaos,
+        DeployCommand::describe, RunWatcher::followChaos, true));
     return Collections.unmodifiableMap(k);
   }
 
@@ -147,7 +155,8 @@ final class DeployCommand implements Callable<Integer> {
     if (k == null) {
       printViolations(err, file.toString(), new InvalidSpecException(List.of(new Violation("kind",
           "must be " + SpecLoader.KIND_ROLLING + ", " + SpecLoader.KIND_BLUE_GREEN + ", "
-              + CanaryReleaseSpec.KIND + " or " + ABTestSpec.KIND + ", got '" + kind + "'"))));
+              + CanaryReleaseSpec.KIND + ", " + ABTestSpec.KIND + " or " + SpecLoader.KIND_CHAOS + ", got '" + kind
+              + "'"))));
       return 2;
     }
     return deploy(file, text, k, out, err);
@@ -219,6 +228,48 @@ final class DeployCommand implements Callable<Integer> {
       // The plan was validated; if it still cannot be worked out here, the workflow says why.
     }
     return b.toString();
+  }
+
+  /**
+   * A chaos experiment in the {@code started} line: {@code web kill-one: f1 web-kill (1 step), f2
+   * web-latency (3 steps); 2 probes, 1 guardrail, error budget}, and {@code dry run} when it only
+   * plans.
+   */
+  static String describe(ChaosExperimentSpec s) {
+    StringBuilder b = new StringBuilder(s.service() + " " + s.name() + ":");
+    List<FaultSpec> faults = s.faults() == null ? List.of() : s.faults();
+    for (int i = 0; i < faults.size(); i++) {
+      FaultSpec f = faults.get(i);
+      int steps = f.stepsOrTargets().size();
+      b.append(i == 0 ? " " : ", ").append(f.idOr(i)).append(' ').append(f.injector()).append(" (").append(steps)
+          .append(steps == 1 ? " step" : " steps").append(f.duration() == null ? "" : " of " + f.duration()).append(')');
+    }
+    int probes = s.probes() == null ? 0 : s.probes().size();
+    b.append("; ").append(probes).append(probes == 1 ? " probe" : " probes");
+    if (!s.guardrails().isEmpty()) {
+      b.append(", ").append(s.guardrails().size()).append(s.guardrails().size() == 1 ? " guardrail" : " guardrails");
+    }
+    if (s.errorBudget() != null) {
+      b.append(", error budget");
+    }
+    if (s.approval() != null) {
+      b.append(", approval gate");
+    }
+    if (s.dryRunOrDefault()) {
+      b.append("; dry run");
+    }
+    return b.toString();
+  }
+
+  /** The chaos spec with {@code requestedBy} filled in, unless it names one. */
+  static ChaosExperimentSpec withRequester(ChaosExperimentSpec s, String who) {
+    if (s.requestedBy() != null && !s.requestedBy().isBlank()) {
+      return s;
+    }
+    return new ChaosExperimentSpec(
+        s.service(), s.name(), s.hypothesis(), who, s.probes(), s.baseline(), s.interval(), s.faults(),
+        s.guardrails(), s.errorBudget(), s.recoveryTimeout(), s.grace(), s.approval(), s.dryRun(),
+        s.unknownFields());
   }
 
   /** The spec with {@code requestedBy} filled in for the audit trail, unless it names one. */
@@ -315,6 +366,11 @@ final class DeployCommand implements Callable<Integer> {
       if (o.abTest().evaluation() != null && o.abTest().evaluation().summary() != null
           && !o.abTest().evaluation().summary().isBlank()) {
         out.println("  " + o.abTest().evaluation().summary());
+      }
+    }
+    if (o.chaos() != null) {
+      for (String l : ChaosText.result(o.chaos(), java.time.ZoneId.systemDefault())) {
+        out.println("  " + l);
       }
     }
     if (o.blueGreen() != null) {

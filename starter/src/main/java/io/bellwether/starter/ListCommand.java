@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
  * listing itself (visibility queries on a cluster, the legacy listing on the embedded server) is
  * the Java client's.
  */
-@Command(name = "list", description = "List RollingDeployment, BlueGreenDeployment, CanaryRelease and ABTest runs, open and closed.")
+@Command(
+    name = "list",
+    description = "List RollingDeployment, BlueGreenDeployment, CanaryRelease, ABTest and ChaosExperiment runs, open and closed.")
 final class ListCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

@@ -6,15 +6,18 @@ import io.bellwether.contracts.abtest.ABTestStatus;
 import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
 import io.bellwether.starter.follow.RunWatcher;
 import io.bellwether.starter.report.ABTestReport;
 import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryReport;
+import io.bellwether.starter.report.ChaosReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +34,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether report ID [-o FILE]}: writes a canary run's analysis report ({@link
- * CanaryReport}) or an A/B test's report ({@link ABTestReport}), one HTML page with its charts
+ * CanaryReport}), an A/B test's report ({@link ABTestReport}) or a chaos experiment's report
+ * ({@link ChaosReport}, with its JSON journal beside the page), one HTML page with its charts
  * inline, read from the run's status (running or finished, while a worker is up to answer).
  */
 @Command(
     name = "report",
-    description = "Write a canary run's or an A/B test's report (one self-contained HTML page with charts).",
+    description = {
+      "Write a canary run's, an A/B test's or a chaos experiment's report (one self-contained HTML page with charts).",
+      "A chaos experiment's JSON journal (spec, status, result) is written beside it, as <name>.json."
+    },
     footer = {"", "Exit codes: 0 written; 1 no such run, a run without a report, or the file could not be written."})
 final class ReportCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
@@ -45,7 +52,7 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "ID",
-      description = "Workflow id of a canary run or an A/B test, such as canary-web-2.0.0 or abtest-web-checkout.")
+      description = "Workflow id of a canary run, an A/B test or a chaos experiment, such as canary-web-2.0.0, abtest-web-checkout or chaos-web-kill-one.")
   String id;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write it (default: <ID>-report.html).")
@@ -60,6 +67,9 @@ final class ReportCommand implements Callable<Integer> {
     String summary;
     try {
       String type = RunWatcher.typeOf(client, id);
+      if (ChaosExperimentWorkflow.TYPE.equals(type)) {
+        return chaos(client, out, err);
+      }
       WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.of(type));
       if (CanaryReleaseWorkflow.TYPE.equals(type)) {
         CanaryStatus status = stub.query("status", CanaryStatus.class);
@@ -70,8 +80,8 @@ final class ReportCommand implements Callable<Integer> {
         html = ABTestReport.html(status, specOf(client, id), id, ZoneId.systemDefault());
         summary = status.phase() + ", " + ABTestText.outcome(status.outcome(), status.winner());
       } else {
-        err.println(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + " and "
-            + ABTestWorkflow.TYPE + " runs");
+        err.println(id + " is a " + type + "; reports are made for " + CanaryReleaseWorkflow.TYPE + ", "
+            + ABTestWorkflow.TYPE + " and " + ChaosExperimentWorkflow.TYPE + " runs");
         err.flush();
         return 1;
       }
@@ -89,6 +99,33 @@ final class ReportCommand implements Callable<Integer> {
       return 1;
     }
     out.println("wrote " + file + " (" + summary + ")");
+    out.flush();
+    return 0;
+  }
+
+  /** A chaos experiment's page and its JSON journal beside it. */
+  private int chaos(WorkflowClient client, PrintWriter out, PrintWriter err) {
+    ChaosReport report;
+    try {
+      report = ChaosReport.load(BellwetherClient.of(client), id, ZoneId.systemDefault());
+    } catch (io.bellwether.client.RunNotFoundException e) {
+      err.println("no run " + id + " in namespace " + root.namespace() + " on " + root.temporal());
+      err.flush();
+      return 1;
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
+    Path file = BellwetherCli.callerPath(output != null ? output : Path.of(defaultFile(id)));
+    try {
+      report.writeTo(file);
+    } catch (UncheckedIOException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
+    out.println("wrote " + file + " and " + ChaosReport.jsonFileFor(file).getFileName() + " (" + report.summary() + ")");
     out.flush();
     return 0;
   }

@@ -8,6 +8,8 @@ import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
+import io.bellwether.contracts.chaos.ChaosStatus;
 import io.bellwether.contracts.gate.GateDecision;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.InstanceStatus;
@@ -18,6 +20,7 @@ import io.bellwether.starter.follow.RunWatcher;
 import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryReport;
 import io.bellwether.starter.report.CanaryText;
+import io.bellwether.starter.report.ChaosText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -35,9 +38,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether status ID}: the run's status query, also for finished runs, for rolling,
- * blue-green, canary and A/B test runs alike (the server's description of the run gives its type).
+ * blue-green, canary, A/B test and chaos runs alike (the server's description of the run gives its
+ * type).
  */
-@Command(name = "status", description = "Show a run: phase, progress, instances, its gate and the audit trail.")
+@Command(
+    name = "status",
+    description = "Show a run: phase, progress, instances (or a chaos experiment's faults and readings), its gate and the audit trail.")
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -64,6 +70,7 @@ final class StatusCommand implements Callable<Integer> {
         case BlueGreenDeploymentWorkflow.TYPE -> stub.query("status", BlueGreenStatus.class);
         case CanaryReleaseWorkflow.TYPE -> stub.query("status", CanaryStatus.class);
         case ABTestWorkflow.TYPE -> stub.query("status", ABTestStatus.class);
+        case ChaosExperimentWorkflow.TYPE -> stub.query("status", ChaosStatus.class);
         default -> stub.query("status", RollingStatus.class);
       };
     } catch (WorkflowNotFoundException e) {
@@ -79,6 +86,8 @@ final class StatusCommand implements Callable<Integer> {
       print(out, id, c, ZoneId.systemDefault());
     } else if (s instanceof ABTestStatus ab) {
       print(out, id, ab, ZoneId.systemDefault());
+    } else if (s instanceof ChaosStatus c) {
+      print(out, id, c, ZoneId.systemDefault());
     } else {
       print(out, id, (RollingStatus) s, ZoneId.systemDefault());
     }
@@ -132,6 +141,22 @@ final class StatusCommand implements Callable<Integer> {
     events(out, s.events(), zone);
     out.println();
     out.println("  charts: bellwether report " + id);
+  }
+
+  /**
+   * A chaos experiment: the progress line, hypothesis and verdict, the reason it stopped, the
+   * fault steps (targets with zones, share, seed, times, what ended them), each probe per stage,
+   * the error budget, the findings, the gate and the audit trail.
+   */
+  static void print(PrintWriter out, String id, ChaosStatus s, ZoneId zone) {
+    out.println(id + "  " + s.service() + " " + s.name() + "  " + s.phase() + (s.paused() ? "  (paused)" : ""));
+    for (String l : ChaosText.status(s, zone)) {
+      out.println(l.isEmpty() ? "" : "  " + l);
+    }
+    gate(out, id, s.gate(), zone);
+    events(out, s.events(), zone);
+    out.println();
+    out.println("  report: bellwether report " + id);
   }
 
   static void print(PrintWriter out, String id, BlueGreenStatus s, ZoneId zone) {

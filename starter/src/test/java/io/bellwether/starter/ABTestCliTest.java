@@ -72,11 +72,11 @@ class ABTestCliTest {
   }
 
   @Test
-  void anUnknownKindNamesAllFour() throws Exception {
+  void anUnknownKindNamesAllFive() throws Exception {
     Path spec = tmp.resolve("odd.yaml");
     Files.writeString(spec, "kind: Experiment\nservice: web\n");
     assertEquals(2, cli().execute("deploy", "-f", spec.toString()));
-    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest, got 'Experiment'"),
+    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment, CanaryRelease, ABTest or ChaosExperiment, got 'Experiment'"),
         err.toString());
   }
 

@@ -87,7 +87,7 @@ class BlueGreenCliTest {
     assertEquals(2, cli().execute("deploy", "-f", spec.toString()));
     assertEquals(0, clientsOpened.get());
     assertTrue(err.toString().contains(
-            "kind: must be RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest, got 'ShadowRelease'"),
+            "kind: must be RollingDeployment, BlueGreenDeployment, CanaryRelease, ABTest or ChaosExperiment, got 'ShadowRelease'"),
         err.toString());
   }
 

@@ -72,7 +72,7 @@ class CanaryCliTest {
     Path spec = tmp.resolve("odd.yaml");
     Files.writeString(spec, "kind: Canary\nservice: web\n");
     assertEquals(2, cli().execute("deploy", "-f", spec.toString()));
-    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment, CanaryRelease or ABTest"), err.toString());
+    assertTrue(err.toString().contains("RollingDeployment, BlueGreenDeployment, CanaryRelease, ABTest or ChaosExperiment"), err.toString());
   }
 
   @Test

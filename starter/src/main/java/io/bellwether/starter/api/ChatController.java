@@ -10,6 +10,7 @@ import io.bellwether.client.RunNotFoundException;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.abtest.ABTestStatus;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosStatus;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
@@ -216,7 +217,8 @@ public class ChatController {
       GateStatus g = s instanceof RollingStatus r ? r.gate()
           : s instanceof BlueGreenStatus b ? b.gate()
           : s instanceof CanaryStatus c ? c.gate()
-          : s instanceof ABTestStatus a ? a.gate() : null;
+          : s instanceof ABTestStatus a ? a.gate()
+          : s instanceof ChaosStatus c ? c.gate() : null;
       if (g != null && (gate.isEmpty() || gate.equals(g.name()))
           && !"OPEN".equals(g.state()) && !"PENDING".equals(g.state())) {
         return "already decided: gate '" + g.name() + "' of " + id + " is " + g.state();
@@ -257,6 +259,11 @@ public class ChatController {
           + io.bellwether.starter.report.ABTestText.outcome(s.outcome(), s.winner())
           + (s.decision() == null || s.decision().isBlank() ? "" : ", " + s.decision())
           + (s.paused() ? ", decision held" : "") + gate(s.gate()) + message(s.reason());
+    }
+    if (status instanceof ChaosStatus s) {
+      return id + ": " + s.service() + " " + s.name() + ", " + s.phase() + ", verdict " + s.verdict()
+          + (s.step() == null || s.step().isBlank() ? "" : " (" + s.step() + ")")
+          + (s.paused() ? ", paused" : "") + gate(s.gate()) + message(s.reason());
     }
     return id + ": " + status;
   }

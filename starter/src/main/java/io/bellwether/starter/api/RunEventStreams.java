@@ -6,6 +6,7 @@ import io.bellwether.client.RunNotFoundException;
 import io.bellwether.contracts.abtest.ABTestStatus;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingStatus;
 import java.io.IOException;
@@ -141,7 +142,8 @@ public final class RunEventStreams implements AutoCloseable {
     Phase phase = status instanceof RollingStatus r ? r.phase()
         : status instanceof BlueGreenStatus b ? b.phase()
         : status instanceof CanaryStatus c ? c.phase()
-        : status instanceof ABTestStatus a ? a.phase() : null;
+        : status instanceof ABTestStatus a ? a.phase()
+        : status instanceof ChaosStatus c ? c.phase() : null;
     if ("COMPLETED".equals(state.status()) && phase != null && phase.isFinal()) {
       return phase.name();
     }

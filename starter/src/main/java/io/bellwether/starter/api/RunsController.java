@@ -16,6 +16,7 @@ import io.bellwether.contracts.abtest.ABTestWorkflow;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentWorkflow;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
 import io.bellwether.contracts.rolling.ControlResponse;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
@@ -25,6 +26,7 @@ import io.bellwether.contracts.spec.Violation;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.starter.report.ABTestReport;
 import io.bellwether.starter.report.CanaryReport;
+import io.bellwether.starter.report.ChaosReport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,9 @@ import org.springframework.web.util.UriUtils;
  */
 @RestController
 @RequestMapping(RunsController.PATH)
-@Tag(name = "runs", description = "Start, read, list and steer rolling, blue-green, canary and A/B test runs")
+@Tag(
+    name = "runs",
+    description = "Start, read, list and steer rolling, blue-green, canary, A/B test and chaos experiment runs")
 public class RunsController {
   public static final String PATH = "/api/v1/runs";
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -248,6 +252,7 @@ public class RunsController {
       case SpecLoader.KIND_BLUE_GREEN -> WorkflowIds.blueGreen(SpecLoader.blueGreen(spec));
       case CanaryReleaseSpec.KIND -> WorkflowIds.canary(SpecLoader.canary(spec));
       case ABTestSpec.KIND -> WorkflowIds.abTest(SpecLoader.abTest(spec));
+      case SpecLoader.KIND_CHAOS -> WorkflowIds.chaos(SpecLoader.chaos(spec));
       default -> WorkflowIds.rolling(SpecLoader.rolling(spec));
     };
   }
@@ -261,39 +266,81 @@ public class RunsController {
       case BlueGreenDeploymentWorkflow.TYPE -> client.blueGreenStatus(id);
       case CanaryReleaseWorkflow.TYPE -> client.canaryStatus(id);
       case ABTestWorkflow.TYPE -> client.abTestStatus(id);
+      case ChaosExperimentWorkflow.TYPE -> client.chaosStatus(id);
       default -> throw new RunNotFoundException(id, null);
     };
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("workflowId", id);
     body.put("type", type);
     body.put("status", status);
-    if (REPORTED.contains(type)) {
+    if (ChaosExperimentWorkflow.TYPE.equals(type)) {
+      // The verdict lives in the result once the run completed; the status carries it too.
+      client.chaosResult(id).ifPresent(r -> body.put("result", r));
+      body.put("links", Map.of("report", self(id) + "/report", "journal", self(id) + "/report?format=json"));
+    } else if (REPORTED.contains(type)) {
       body.put("links", Map.of("report", self(id) + "/report"));
     }
     return body;
   }
 
   /** The workflow types that have a report. */
-  static final List<String> REPORTED = List.of(CanaryReleaseWorkflow.TYPE, ABTestWorkflow.TYPE);
+  static final List<String> REPORTED =
+      List.of(CanaryReleaseWorkflow.TYPE, ABTestWorkflow.TYPE, ChaosExperimentWorkflow.TYPE);
 
   /**
-   * The run's report: a canary's analysis report or an A/B test's report, one self-contained
-   * HTML page (inline SVG charts, inline style, no script and nothing loaded from elsewhere, which
-   * the Content-Security-Policy header also enforces). Times in UTC. Read-only; a run of another
-   * type is a 404 problem.
+   * The run's report: a canary's analysis report, an A/B test's report or a chaos experiment's
+   * report, one self-contained HTML page (inline SVG charts, inline style, no script and nothing
+   * loaded from elsewhere, which the Content-Security-Policy header also enforces). Times in UTC.
+   * For a chaos experiment {@code format=json} gives its whole journal instead (spec, status and
+   * result). Read-only; a run of another type is a 404 problem.
    */
-  @Operation(summary = "A canary run's or an A/B test's report: one self-contained HTML page with charts")
+  @Operation(
+      summary = "A canary run's, an A/B test's or a chaos experiment's report: one self-contained HTML page with"
+          + " charts (format=json: a chaos experiment's journal)")
   @GetMapping(path = "/{id}/report")
-  public ResponseEntity<String> report(@PathVariable String id) {
+  public ResponseEntity<String> report(
+      @PathVariable String id, @RequestParam(required = false, defaultValue = "html") String format) {
     String type = client.typeOf(id);
     if (!REPORTED.contains(type)) {
       throw new ApiProblemException(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND,
           Problems.shortReason(id + " is a " + type + "; reports are made for "
-              + String.join(" and ", REPORTED) + " runs")));
+              + String.join(", ", REPORTED.subList(0, REPORTED.size() - 1)) + " and "
+              + REPORTED.get(REPORTED.size() - 1) + " runs")));
+    }
+    boolean json = "json".equals(format);
+    if (!json && !"html".equals(format)) {
+      throw new ApiProblemException(Problems.of(HttpStatus.BAD_REQUEST, Problems.MALFORMED,
+          "format must be html or json"));
+    }
+    if (json && !ChaosExperimentWorkflow.TYPE.equals(type)) {
+      throw new ApiProblemException(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND,
+          Problems.shortReason("a JSON journal is kept for " + ChaosExperimentWorkflow.TYPE + " runs; " + id
+              + " is a " + type)));
+    }
+    if (ChaosExperimentWorkflow.TYPE.equals(type)) {
+      ChaosReport chaos;
+      try {
+        chaos = ChaosReport.load(client, id, ZoneOffset.UTC);
+      } catch (IllegalStateException e) {
+        throw new ApiProblemException(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.WORKER_UNAVAILABLE,
+            "the run's status cannot be read now and it has no result; retry when a worker is up"),
+            Map.of("Retry-After", "5"));
+      }
+      if (json) {
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_JSON)
+            .header("X-Content-Type-Options", "nosniff")
+            .body(chaos.json());
+      }
+      return page(chaos.html());
     }
     String html = CanaryReleaseWorkflow.TYPE.equals(type)
         ? CanaryReport.html(client.canaryStatus(id), id, ZoneOffset.UTC)
         : ABTestReport.html(client.abTestStatus(id), abTestSpec(id), id, ZoneOffset.UTC);
+    return page(html);
+  }
+
+  private static ResponseEntity<String> page(String html) {
     return ResponseEntity.ok()
         .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
         .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")

@@ -153,6 +153,15 @@ public final class ProgressView {
     return b.toString();
   }
 
+  /**
+   * One line for a chaos experiment: {@code FAULT_ACTIVE (f1 step 1/2)  faults [#####-----] 1/2
+   * restored  active f1#1 on web-2  budget 3/200 failed  verdict PENDING}; see {@link
+   * io.bellwether.starter.report.ChaosText#line}.
+   */
+  public static String line(io.bellwether.contracts.chaos.ChaosStatus s) {
+    return io.bellwether.starter.report.ChaosText.line(s);
+  }
+
   /** The state of a gate that waits for people. */
   public static final String GATE_OPEN = "OPEN";
 

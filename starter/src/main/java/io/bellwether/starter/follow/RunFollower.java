@@ -5,12 +5,15 @@ import io.bellwether.contracts.abtest.Evaluation;
 import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.AnalysisRecord;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosStatus;
+import io.bellwether.contracts.chaos.ProbeSample;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.rolling.RunEvent;
 import java.io.PrintWriter;
 import io.bellwether.starter.report.ABTestText;
 import io.bellwether.starter.report.CanaryText;
+import io.bellwether.starter.report.ChaosText;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,8 @@ public final class RunFollower {
   // A/B tests: the latest read printed, and whether the deciding evaluation was.
   private long readShown;
   private boolean evaluationShown;
+  // Chaos experiments: readings already printed, by their position in the journal.
+  private int samplesShown;
 
   public RunFollower(PrintWriter out, boolean tty, ZoneId zone) {
     this(out, tty, zone, "ID");
@@ -97,6 +102,41 @@ public final class RunFollower {
       }
     }
     show(status.events(), ProgressView.line(status), status.gate(), lines);
+  }
+
+  /**
+   * The same for a chaos experiment, and each round of probe, guardrail and budget readings once
+   * (stage, time, every value with whether the tolerance in force admitted it).
+   */
+  public synchronized void render(ChaosStatus status) {
+    List<ProbeSample> samples = status.samples() == null ? List.of() : status.samples();
+    List<RunEvent> events = status.events() == null ? List.of() : status.events();
+    // New events and new rounds of readings, in the order they happened.
+    List<Timed> timed = new ArrayList<>();
+    for (int i = eventsShown; i < events.size(); i++) {
+      timed.add(new Timed(instant(events.get(i).time()), timed.size(), ProgressView.event(events.get(i), zone)));
+    }
+    eventsShown = Math.max(eventsShown, events.size());
+    if (samples.size() > samplesShown) {
+      // A round's readings are recorded together, so a status answer holds whole rounds.
+      for (List<ProbeSample> r : ChaosText.rounds(samples.subList(samplesShown, samples.size()))) {
+        timed.add(new Timed(instant(r.get(0).time()), timed.size(), "  " + ChaosText.round(r, zone)));
+        samplesShown += r.size();
+      }
+    }
+    timed.sort(java.util.Comparator.comparing(Timed::at).thenComparingInt(Timed::order));
+    show(events, ProgressView.line(status), status.gate(), timed.stream().map(Timed::text).toList());
+  }
+
+  /** A line to print and when what it shows happened; lines without a time keep their place at the end. */
+  private record Timed(java.time.Instant at, int order, String text) {}
+
+  private static java.time.Instant instant(String iso) {
+    try {
+      return iso == null ? java.time.Instant.MAX : java.time.Instant.parse(iso);
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.time.Instant.MAX;
+    }
   }
 
   private List<String> analysisLines(CanaryStatus status) {

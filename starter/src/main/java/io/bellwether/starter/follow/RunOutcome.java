@@ -3,6 +3,8 @@ package io.bellwether.starter.follow;
 import io.bellwether.contracts.abtest.ABTestResult;
 import io.bellwether.contracts.bluegreen.BlueGreenResult;
 import io.bellwether.contracts.canary.CanaryResult;
+import io.bellwether.contracts.chaos.ChaosResult;
+import io.bellwether.contracts.chaos.Verdict;
 import io.bellwether.contracts.rolling.RollingResult;
 import java.time.Duration;
 
@@ -18,6 +20,7 @@ import java.time.Duration;
  * @param blueGreen a blue-green run's result; null otherwise
  * @param canary a canary run's result; null otherwise
  * @param abTest an A/B test's result; null otherwise
+ * @param chaos a chaos experiment's result; null otherwise
  */
 public record RunOutcome(
     String workflowId,
@@ -27,13 +30,27 @@ public record RunOutcome(
     Duration elapsed,
     BlueGreenResult blueGreen,
     CanaryResult canary,
-    ABTestResult abTest) {
+    ABTestResult abTest,
+    ChaosResult chaos) {
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String ROLLED_BACK = "ROLLED_BACK";
   public static final String FAILED = "FAILED";
   public static final String INVALID_SPEC = "INVALID_SPEC";
   public static final String CANCELED = "CANCELED";
   public static final String ABORTED = "ABORTED";
+
+  /** An A/B test's outcome (or any other without a chaos result). */
+  public RunOutcome(
+      String workflowId,
+      String outcome,
+      String message,
+      RollingResult result,
+      Duration elapsed,
+      BlueGreenResult blueGreen,
+      CanaryResult canary,
+      ABTestResult abTest) {
+    this(workflowId, outcome, message, result, elapsed, blueGreen, canary, abTest, null);
+  }
 
   /** A canary run's outcome (or any other without an A/B test result). */
   public RunOutcome(
@@ -44,7 +61,7 @@ public record RunOutcome(
       Duration elapsed,
       BlueGreenResult blueGreen,
       CanaryResult canary) {
-    this(workflowId, outcome, message, result, elapsed, blueGreen, canary, null);
+    this(workflowId, outcome, message, result, elapsed, blueGreen, canary, null, null);
   }
 
   /** A rolling or blue-green run's outcome. */
@@ -55,17 +72,24 @@ public record RunOutcome(
       RollingResult result,
       Duration elapsed,
       BlueGreenResult blueGreen) {
-    this(workflowId, outcome, message, result, elapsed, blueGreen, null, null);
+    this(workflowId, outcome, message, result, elapsed, blueGreen, null, null, null);
   }
 
   /** A rolling run's outcome, or one without a result. */
   public RunOutcome(
       String workflowId, String outcome, String message, RollingResult result, Duration elapsed) {
-    this(workflowId, outcome, message, result, elapsed, null, null, null);
+    this(workflowId, outcome, message, result, elapsed, null, null, null, null);
   }
 
-  /** The CLI's exit code: 0 succeeded, 2 the worker rejected the spec, 1 anything else. */
+  /**
+   * The CLI's exit code: 0 succeeded, 2 the worker rejected the spec, 1 anything else. A chaos
+   * experiment whose hypothesis did not hold (DEVIATED) completes, but exits 1: it found a
+   * weakness.
+   */
   public int exitCode() {
+    if (chaos != null && chaos.verdict() == Verdict.DEVIATED) {
+      return 1;
+    }
     return switch (outcome) {
       case SUCCEEDED -> 0;
       case INVALID_SPEC -> 2;

@@ -10,6 +10,9 @@ import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryResult;
 import io.bellwether.contracts.canary.CanaryStatus;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
+import io.bellwether.contracts.chaos.ChaosResult;
+import io.bellwether.contracts.chaos.ChaosStatus;
 import io.bellwether.contracts.rolling.Phase;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
 import io.bellwether.contracts.rolling.RollingResult;
@@ -33,7 +36,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows a run live through its {@code status} query until it ends: RollingDeployment,
- * BlueGreenDeployment, CanaryRelease and ABTest alike.
+ * BlueGreenDeployment, CanaryRelease, ABTest and ChaosExperiment alike.
  */
 public final class RunWatcher {
   /** How often the status query is asked. */
@@ -108,12 +111,31 @@ public final class RunWatcher {
         follower);
   }
 
+  /**
+   * {@link #follow} for a ChaosExperiment run: each round of probe and guardrail readings as it
+   * comes, every action and decision; the outcome carries the {@link ChaosResult} (verdict,
+   * faults, budget, breach to restored, findings).
+   */
+  public RunOutcome followChaos(String workflowId, RunFollower follower) {
+    return watch(
+        workflowId,
+        ChaosExperimentWorkflow.TYPE,
+        ChaosStatus.class,
+        follower::render,
+        ChaosResult.class,
+        (r, elapsed) ->
+            new RunOutcome(
+                workflowId, phaseName(r.outcome()), r.reason(), null, elapsed, null, null, null, r),
+        follower);
+  }
+
   /** Follows a run of any type, asking the server which one it is. */
   public RunOutcome followAny(String workflowId, RunFollower follower) {
     return switch (typeOf(client, workflowId)) {
       case BlueGreenDeploymentWorkflow.TYPE -> followBlueGreen(workflowId, follower);
       case CanaryReleaseWorkflow.TYPE -> followCanary(workflowId, follower);
       case ABTestWorkflow.TYPE -> followABTest(workflowId, follower);
+      case ChaosExperimentWorkflow.TYPE -> followChaos(workflowId, follower);
       default -> follow(workflowId, follower);
     };
   }
@@ -178,7 +200,7 @@ public final class RunWatcher {
   }
 
   /** Classifies a run's failure: an InvalidSpec anywhere in the cause chain wins. */
-  static RunOutcome failed(String workflowId, Throwable error, Duration elapsed) {
+  public static RunOutcome failed(String workflowId, Throwable error, Duration elapsed) {
     Throwable t = error instanceof WorkflowFailedException wfe && wfe.getCause() != null ? wfe.getCause() : error;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof ApplicationFailure af && FailureTypes.INVALID_SPEC.equals(af.getType())) {

@@ -32,6 +32,7 @@ import io.bellwether.contracts.rolling.RollingStatus;
 import io.bellwether.contracts.spec.Violation;
 import io.bellwether.starter.report.ABTestFixtures;
 import io.bellwether.starter.report.CanaryFixtures;
+import io.bellwether.starter.report.ChaosFixtures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
@@ -472,7 +473,7 @@ class ApiHttpTest {
     HttpResponse<String> rolling = api.get("/api/v1/runs/" + RUN + "/report", VIEWER);
     assertEquals(404, rolling.statusCode(), rolling.body());
     assertEquals("urn:bellwether:problem:not-found", ApiTestSupport.json(rolling).path("type").asText());
-    assertTrue(ApiTestSupport.json(rolling).path("detail").asText().contains("CanaryRelease and ABTest"), rolling.body());
+    assertTrue(ApiTestSupport.json(rolling).path("detail").asText().contains("CanaryRelease, ABTest and ChaosExperiment"), rolling.body());
     verify(client, never()).canaryStatus(anyString());
 
     when(client.typeOf("canary-gone-1.0.0")).thenThrow(new RunNotFoundException("canary-gone-1.0.0", null));
@@ -674,6 +675,112 @@ class ApiHttpTest {
         new RunStates.RunState(AB, "r1", "ABTest", "COMPLETED"), ABTestFixtures.rolledOut()));
     assertEquals("TERMINATED", RunEventStreams.outcome(
         new RunStates.RunState(AB, "r1", "ABTest", "TERMINATED"), ABTestFixtures.collecting()));
+  }
+
+  // --- chaos experiments ---
+
+  static final String CHAOS = ChaosFixtures.ID;
+
+  @Test
+  void aChaosExperimentStartsThroughTheSameEndpointAsTheCaller() throws Exception {
+    when(client.validate(anyString())).thenReturn(List.of());
+    when(client.memo(eq(CHAOS), anyString())).thenReturn(java.util.Optional.empty());
+    when(client.start(anyString(), anyMap())).thenReturn(new RunRef(CHAOS, "run-x", "ChaosExperiment"));
+
+    HttpResponse<String> r = api.post("/api/v1/runs", DEPLOYER, "application/yaml", ChaosFixtures.YAML,
+        Map.of("Idempotency-Key", "k-chaos-1"));
+
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("ChaosExperiment", ApiTestSupport.json(r).path("type").asText());
+    assertEquals("/api/v1/runs/" + CHAOS, r.headers().firstValue("Location").orElse(""));
+    // The retry check looked for the run under the id the chaos spec gives.
+    verify(client).memo(CHAOS, BellwetherClient.MEMO_IDEMPOTENCY);
+    ArgumentCaptor<String> started = ArgumentCaptor.forClass(String.class);
+    verify(client).start(started.capture(), anyMap());
+    JsonNode sent = ApiTestSupport.JSON.readTree(started.getValue());
+    assertEquals("dave", sent.path("requestedBy").asText());
+    assertEquals("web-kill", sent.path("faults").get(0).path("injector").asText());
+  }
+
+  @Test
+  void aChaosStatusIsItsJournalWithItsResultAndLinksItsReportAndJournal() throws Exception {
+    when(client.typeOf(CHAOS)).thenReturn("ChaosExperiment");
+    when(client.chaosStatus(CHAOS)).thenReturn(ChaosFixtures.held());
+    when(client.chaosResult(CHAOS)).thenReturn(java.util.Optional.of(ChaosFixtures.heldResult()));
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + CHAOS, VIEWER);
+
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode body = ApiTestSupport.json(r);
+    assertEquals("ChaosExperiment", body.path("type").asText());
+    assertEquals("HELD", body.path("status").path("verdict").asText());
+    assertEquals("web-2", body.path("status").path("faults").get(0).path("targets").get(0).path("name").asText());
+    assertEquals(ChaosFixtures.held().samples().size(), body.path("status").path("samples").size());
+    assertTrue(body.path("result").path("hypothesisHeld").asBoolean(), r.body());
+    assertEquals("/api/v1/runs/" + CHAOS + "/report", body.path("links").path("report").asText());
+    assertEquals("/api/v1/runs/" + CHAOS + "/report?format=json", body.path("links").path("journal").asText());
+  }
+
+  @Test
+  void viewerGetsTheChaosReportAndItsJsonJournal() throws Exception {
+    when(client.typeOf(CHAOS)).thenReturn("ChaosExperiment");
+    when(client.chaosStatus(CHAOS)).thenReturn(ChaosFixtures.held());
+    when(client.chaosResult(CHAOS)).thenReturn(java.util.Optional.of(ChaosFixtures.heldResult()));
+    when(client.chaosSpec(CHAOS)).thenReturn(java.util.Optional.of(ChaosFixtures.spec()));
+
+    HttpResponse<String> page = api.get("/api/v1/runs/" + CHAOS + "/report", VIEWER);
+
+    assertEquals(200, page.statusCode(), page.body());
+    assertEquals("text/html;charset=UTF-8", page.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
+    assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+    assertTrue(page.body().contains("<title>Chaos experiment report: web kill-one (" + CHAOS + ")</title>"), page.body());
+    assertTrue(page.body().contains("The hypothesis <strong class=\"ok-text\">held</strong>"), page.body());
+    assertTrue(page.body().contains("<rect class=\"fault-window\""), page.body());
+    assertFalse(page.body().contains("<script") || page.body().contains("http://"), page.body());
+
+    HttpResponse<String> json = api.get("/api/v1/runs/" + CHAOS + "/report?format=json", VIEWER);
+
+    assertEquals(200, json.statusCode(), json.body());
+    assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode journal = ApiTestSupport.json(json);
+    assertEquals(CHAOS, journal.path("workflowId").asText());
+    assertEquals("web-kill", journal.path("spec").path("faults").get(0).path("injector").asText());
+    assertEquals("HELD", journal.path("result").path("verdict").asText());
+    assertEquals(5, journal.path("status").path("events").size());
+  }
+
+  @Test
+  void aJsonJournalIsForChaosRunsOnlyAndAnUnknownFormatIs400() throws Exception {
+    when(client.typeOf(CANARY)).thenReturn("CanaryRelease");
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + CANARY + "/report?format=json", VIEWER);
+    assertEquals(404, r.statusCode(), r.body());
+    assertTrue(ApiTestSupport.json(r).path("detail").asText().contains("ChaosExperiment"), r.body());
+
+    HttpResponse<String> bad = api.get("/api/v1/runs/" + CANARY + "/report?format=pdf", VIEWER);
+    assertEquals(400, bad.statusCode(), bad.body());
+    ApiTestSupport.assertNoTrace(bad);
+  }
+
+  @Test
+  void aChaosReportWithoutStatusOrResultIs503() throws Exception {
+    when(client.typeOf(CHAOS)).thenReturn("ChaosExperiment");
+    when(client.chaosResult(CHAOS)).thenReturn(java.util.Optional.empty());
+    when(client.chaosStatus(CHAOS)).thenThrow(new io.grpc.StatusRuntimeException(io.grpc.Status.DEADLINE_EXCEEDED));
+
+    HttpResponse<String> r = api.get("/api/v1/runs/" + CHAOS + "/report", VIEWER);
+
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("5", r.headers().firstValue("Retry-After").orElse(""));
+    ApiTestSupport.assertNoTrace(r);
+  }
+
+  @Test
+  void theEventStreamsEndOfAChaosRunIsItsFinalPhase() {
+    assertEquals("ROLLED_BACK", RunEventStreams.outcome(
+        new RunStates.RunState(CHAOS, "r1", "ChaosExperiment", "COMPLETED"), ChaosFixtures.aborted()));
+    assertEquals("CANCELED", RunEventStreams.outcome(
+        new RunStates.RunState(CHAOS, "r1", "ChaosExperiment", "CANCELED"), ChaosFixtures.running()));
   }
 
   // --- chat ---
