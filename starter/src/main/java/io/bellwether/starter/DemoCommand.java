@@ -12,6 +12,11 @@ import io.bellwether.contracts.bluegreen.BlueGreenStatus;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
 import io.bellwether.contracts.canary.CanaryReleaseWorkflow;
 import io.bellwether.contracts.canary.CanaryResult;
+import io.bellwether.contracts.chaos.ChaosExperimentSpec;
+import io.bellwether.contracts.chaos.ChaosExperimentWorkflow;
+import io.bellwether.contracts.chaos.ChaosResult;
+import io.bellwether.contracts.chaos.FaultRecord;
+import io.bellwether.contracts.chaos.Verdict;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
@@ -26,6 +31,7 @@ import io.bellwether.starter.follow.RunWatcher;
 import io.bellwether.starter.load.LoadGenerator;
 import io.bellwether.starter.load.ShopperLoad;
 import io.bellwether.starter.report.ABTestReport;
+import io.bellwether.starter.report.ChaosReport;
 import io.bellwether.starter.sandbox.Sandbox;
 import io.bellwether.starter.sandbox.SandboxOptions;
 import io.temporal.client.WorkflowClient;
@@ -50,17 +56,21 @@ import picocli.CommandLine.Spec;
  * canary with errors that its analysis rolls back on its own, an A/B test of a new checkout
  * against simulated shoppers (its HTML report written to {@code .bellwether/demo-abtest-report.html}),
  * a blue-green release of the shop
- * pool through an approval gate that the demo opens with a signal, and a summary of what users
- * would have seen. The sandbox always goes down at the end, also on failure or Ctrl-C.
+ * pool through an approval gate that the demo opens with a signal, a chaos experiment that kills
+ * one of the web instances under load and restores it (its report written to {@code
+ * .bellwether/demo-chaos-report.html} and {@code .json}), and a summary of what users would have
+ * seen. The sandbox always goes down at the end, also on failure or Ctrl-C.
  */
 @Command(
     name = "demo",
     description = "Sandbox + load + a good rolling upgrade (succeeds) + a bad one (rolls back)"
         + " + a good canary (promoted) + a canary with errors (rolled back on its own)"
         + " + an A/B test of a new checkout with simulated shoppers (decided by statistics, report written)"
-        + " + a gated blue-green release (approved by signal), then down.",
+        + " + a gated blue-green release (approved by signal)"
+        + " + a chaos experiment killing one web instance under load (hypothesis checked, instance restored, report written),"
+        + " then down.",
     footer = {"", "Exit code 0 when every run ended as expected and no request failed, except the error canary's"
-        + " own before its rollback."})
+        + " own before its rollback and any the chaos experiment's hypothesis and error budget allow."})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -87,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
   private Sandbox sandbox;
   private LoadGenerator load;
   private LoadGenerator shopLoad;
+  private LoadGenerator chaosLoad;
   private boolean finished;
   // The A/B test's simulated shoppers, counted into the summary's totals.
   private long shopperRequests;
@@ -153,15 +164,17 @@ final class DemoCommand implements Callable<Integer> {
       LoadGenerator.Counts total = lg.snapshot().minus(begin);
 
       LoadGenerator.Counts shop = blueGreen(out, client, s, runs);
+      LoadGenerator.Counts chaos = chaos(out, client, s, runs);
 
       List<String> sampleErrors = new ArrayList<>(total.sampleErrors());
       sampleErrors.addAll(shop.sampleErrors());
       sampleErrors.addAll(shopperErrors);
+      sampleErrors.addAll(chaos.sampleErrors());
       DemoSummary summary =
           new DemoSummary(
               runs,
-              total.sent() + shop.sent() + shopperRequests,
-              total.failed() + shop.failed() + shopperFailures,
+              total.sent() + shop.sent() + shopperRequests + chaos.sent(),
+              total.failed() + shop.failed() + shopperFailures + chaos.failed(),
               sampleErrors);
       out.println();
       out.println("== summary");
@@ -509,6 +522,125 @@ final class DemoCommand implements Callable<Integer> {
     return during;
   }
 
+  /**
+   * The chaos experiment: one web instance killed for a while under steady load through the main
+   * frontend, restored, and the recovery verified by the workflow; followed live, its report (HTML
+   * and JSON) written beside the sandbox. Expected: verdict HELD. A kill may fail the few POSTs
+   * that were with the instance when it died (HAProxy does not replay them), so its failures are
+   * judged by the experiment's own hypothesis and error budget. Returns the traffic of the stage.
+   */
+  private LoadGenerator.Counts chaos(PrintWriter out, WorkflowClient client, Sandbox s, List<DemoSummary.Run> runs)
+      throws InterruptedException {
+    ChaosExperimentSpec spec = DemoSpecs.chaos(s.instances().size());
+    String id = WorkflowIds.chaos(spec);
+    out.println();
+    out.println("== a chaos experiment on " + spec.service() + ": one of " + s.instances().size()
+        + " instances killed for " + DemoSpecs.CHAOS_FAULT_DURATION + " (seed " + DemoSpecs.CHAOS_SEED
+        + "), then restarted: " + id);
+    out.println("   hypothesis: " + spec.hypothesis());
+    out.println("   steady load: " + rate + " req/s through " + s.frontendUrl() + ", "
+        + Math.round(postShare * 100) + "% POST");
+    out.flush();
+    LoadGenerator lg = new LoadGenerator(s.frontendUrl(), rate, postShare);
+    synchronized (lock) {
+      chaosLoad = lg;
+    }
+    lg.start();
+    LoadGenerator.Counts warm = awaitTraffic(lg);
+    out.println("   warm-up: " + LoadGenerator.describe(warm));
+    out.flush();
+    // The baseline reads rates over 10 s windows; a few scrapes of traffic make them meaningful.
+    Thread.sleep(3_000);
+    LoadGenerator.Counts before = lg.snapshot();
+    ChaosExperimentWorkflow stub =
+        client.newWorkflowStub(
+            ChaosExperimentWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.BELLWETHER).build());
+    WorkflowClient.start(stub::run, spec);
+    RunOutcome outcome =
+        new RunWatcher(client).followChaos(id, new RunFollower(out, root.tty(), ZoneId.systemDefault(), id));
+    LoadGenerator.Counts during = lg.snapshot().minus(before);
+    lg.stop();
+    DeployCommand.printOutcome(out, outcome);
+    ChaosResult result = outcome.chaos();
+    String verdict = chaosVerdict(result);
+    out.println("   verdict: " + verdict);
+    out.println("   traffic during the run: " + LoadGenerator.describe(during));
+    Path report = s.dir().resolveSibling("demo-chaos-report.html");
+    String written = null;
+    try {
+      ChaosReport.load(client, id).writeTo(report);
+      written = report.toString();
+      out.println("   report: " + report + " (and " + ChaosReport.jsonFileFor(report).getFileName() + ")");
+    } catch (RuntimeException e) {
+      out.println("   report: not written (" + e.getMessage() + ")");
+    }
+    out.flush();
+    boolean held = result != null && result.verdict() == Verdict.HELD;
+    // Nothing is deployed: the row shows the version that served the run.
+    String from =
+        during.okByVersion().entrySet().stream()
+            .max(java.util.Map.Entry.comparingByValue())
+            .map(java.util.Map.Entry::getKey)
+            .orElse("-");
+    runs.add(new DemoSummary.Run(
+        id,
+        from,
+        from,
+        RunOutcome.SUCCEEDED,
+        held ? outcome.outcome() : (result == null ? "NO_RESULT" : result.verdict().name()) + " (" + outcome.outcome() + ")",
+        outcome.elapsed().toMillis(),
+        during.sent(),
+        during.failed(),
+        during.okByVersion(),
+        outcome.message(),
+        verdict,
+        true,
+        null,
+        null,
+        written));
+    return during;
+  }
+
+  /**
+   * A chaos experiment's conclusion in a few words: {@code HELD: hypothesis held; killed web-3
+   * 15.0s, restored; 0 of 61 allowed requests burned}.
+   */
+  static String chaosVerdict(ChaosResult r) {
+    if (r == null) {
+      return "no result";
+    }
+    StringBuilder b = new StringBuilder(r.verdict() == null ? "no verdict" : r.verdict().name());
+    if (r.hypothesisHeld() != null) {
+      b.append(r.hypothesisHeld() ? ": hypothesis held" : ": hypothesis did not hold");
+    }
+    for (FaultRecord f : r.faults()) {
+      b.append("; ").append(f.fault()).append(" step ").append(f.step()).append(' ')
+          .append(f.targets().stream().map(t -> t.name()).toList()).append(' ')
+          .append(f.state() == null ? "" : f.state().toLowerCase(java.util.Locale.ROOT));
+      if (f.endedBy() != null) {
+        b.append(" (").append(f.endedBy()).append(')');
+      }
+    }
+    if (r.budget() != null && r.budget().allowance() != null) {
+      // The allowance is a share of the expected requests, so it may be a fraction of one.
+      b.append(String.format(java.util.Locale.ROOT, "; error budget %.0f of %s allowed failed requests burned (%.0f seen)",
+          r.budget().burned(), number(r.budget().allowance()), r.budget().seen()));
+    }
+    if (r.breachToRestoredMillis() > 0) {
+      b.append("; breach to restored ").append(r.breachToRestoredMillis()).append(" ms");
+    }
+    if (r.reason() != null && !r.reason().isBlank() && r.verdict() != Verdict.HELD) {
+      b.append(" - ").append(r.reason());
+    }
+    return b.toString();
+  }
+
+  /** {@code 12}, or {@code 0.3} below 10. */
+  private static String number(double d) {
+    return d >= 10 ? String.format(java.util.Locale.ROOT, "%.0f", d) : String.format(java.util.Locale.ROOT, "%.1f", d);
+  }
+
   /** Waits for the run's gate to open, then approves through the signal, as a chat bot would. */
   private static void approveWhenOpen(WorkflowClient client, String id, RunFollower follower) {
     WorkflowStub run = client.newUntypedWorkflowStub(id);
@@ -557,6 +689,7 @@ final class DemoCommand implements Callable<Integer> {
     Sandbox s;
     LoadGenerator lg;
     LoadGenerator shop;
+    LoadGenerator chaos;
     synchronized (lock) {
       if (finished) {
         return;
@@ -565,12 +698,16 @@ final class DemoCommand implements Callable<Integer> {
       s = sandbox;
       lg = load;
       shop = shopLoad;
+      chaos = chaosLoad;
     }
     if (lg != null) {
       lg.close();
     }
     if (shop != null) {
       shop.close();
+    }
+    if (chaos != null) {
+      chaos.close();
     }
     try {
       if (s != null) {

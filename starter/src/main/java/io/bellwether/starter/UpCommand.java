@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "up",
     description =
         "Start a local sandbox: Temporal, demo-app instances, HAProxy (backend web with its canary route, and"
-            + " blue-green pool shop), Prometheus, a little background traffic, a worker, and the operator API with a"
-            + " token per sandbox user.")
+            + " blue-green pool shop), Prometheus, a little background traffic, a worker (with service web and its"
+            + " fault injectors for chaos experiments), and the operator API with a token per sandbox user.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand BellwetherCli root;
   @Spec CommandSpec spec;
@@ -108,6 +108,9 @@ final class UpCommand implements Callable<Integer> {
         + "   (then: ./bellwether report canary-web-2.0.0" + temporalFlag + ")");
     out.println("A/B test:     ./bellwether deploy -f examples/ab-web.yaml" + temporalFlag
         + "   (needs the shoppers of --load; then: ./bellwether report abtest-web-new-checkout" + temporalFlag + ")");
+    out.println("Chaos:        ./bellwether chaos run examples/chaos-kill-one.json --follow" + temporalFlag
+        + "   (or chaos-latency.yaml, chaos-zone-cut.yaml; --dry-run for the plan; then: ./bellwether report"
+        + " chaos-web-kill-one" + temporalFlag + ")");
     out.println("Operator API: source " + envFileForShell(sandbox)
         + "   (then: curl -H \"Authorization: Bearer $BELLWETHER_DEPLOYER_TOKEN\" $BELLWETHER_API/api/v1/runs)");
     out.println("Stop with:    ./bellwether down" + (dir == null ? "" : " --dir " + dir));
@@ -147,6 +150,12 @@ final class UpCommand implements Callable<Integer> {
     out.println("  backend " + s.backend() + " (router " + Sandbox.ROUTER + ", deployer " + Sandbox.DEPLOYER + "):");
     s.instances().forEach((name, address) -> out.println("    " + name + "  " + address + "  " + s.startVersion()));
     List<String> canary = s.canaryBackends();
+    out.println("  chaos service " + Sandbox.SERVICE + ": zones " + s.zones().entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "))
+        + "; fault injectors " + Sandbox.LATENCY_INJECTOR + ", " + Sandbox.ZONE_CUT_INJECTOR + ", " + Sandbox.KILL_INJECTOR
+        + (s.hasStressInjector() ? ", " + Sandbox.STRESS_INJECTOR : "") + "; SLO " + Sandbox.SLO_OBJECTIVE
+        + " over " + Sandbox.SLO_WINDOW);
     out.println("  canary route " + s.canaryPool() + " on the frontend: live " + canary.get(0) + ", canary instances into "
         + canary.get(1) + " (" + s.canarySlots() + " slots), map " + s.canaryMapFile());
     out.println("  shop frontend      " + s.shopFrontendUrl() + "   (blue-green pool " + s.pool() + ")");

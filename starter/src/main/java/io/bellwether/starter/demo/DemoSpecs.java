@@ -3,6 +3,7 @@ package io.bellwether.starter.demo;
 import io.bellwether.contracts.abtest.ABTestSpec;
 import io.bellwether.contracts.bluegreen.BlueGreenDeploymentSpec;
 import io.bellwether.contracts.canary.CanaryReleaseSpec;
+import io.bellwether.contracts.chaos.ChaosExperimentSpec;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.SpecLoader;
 import io.bellwether.starter.sandbox.Sandbox;
@@ -210,6 +211,65 @@ public final class DemoSpecs {
         "  mode: scaleDown",
         "  scaleDownDelay: 2s",
         "requestedBy: " + BLUE_GREEN_REQUESTER,
+        ""));
+  }
+
+  /**
+   * The share of backend {@value Sandbox#BACKEND}'s answers that were not 5xx over the last 10 s,
+   * from HAProxy's exporter; HAProxy's own 503s (no server, queue timeout) are counted there too.
+   */
+  public static final String SUCCESS_RATE_QUERY =
+      "1 - ((sum(rate(" + Sandbox.SLO_ERRORS + "[10s])) or vector(0)) / sum(rate(" + Sandbox.SLO_TOTAL + "[10s])))";
+  /** The chaos experiment's seed: which of the four instances it kills, the same every demo. */
+  public static final long CHAOS_SEED = 2026;
+  /** How long the instance stays down. */
+  public static final String CHAOS_FAULT_DURATION = "15s";
+
+  /**
+   * An instance-termination experiment on service {@value Sandbox#SERVICE} of {@code instances}
+   * instances (all must be in rotation before and after): after a 5 s baseline, one of them (drawn with {@value #CHAOS_SEED}) is SIGKILLed for {@value
+   * #CHAOS_FAULT_DURATION}, then restarted at the same address and version and put back at
+   * HAProxy. The hypothesis: at least 99% of requests succeed while it is down; the guardrail
+   * aborts below 95% two reads in a row; the experiment may burn 1% of the requests it sees, and
+   * the SLO's remaining budget must allow that before anything is killed.
+   */
+  public static ChaosExperimentSpec chaos(int instances) {
+    return SpecLoader.chaos(String.join(
+        "\n",
+        "kind: ChaosExperiment",
+        "service: " + Sandbox.SERVICE,
+        "name: kill-one",
+        "hypothesis: losing one of the four web instances costs users nothing; at least 99% of"
+            + " requests succeed while it is down",
+        "requestedBy: bellwether-demo",
+        "baseline: 5s",
+        "interval: 1s",
+        "probes:",
+        "  - name: success-rate",
+        "    type: prometheus",
+        "    query: '" + SUCCESS_RATE_QUERY + "'",
+        "    tolerance: {min: 0.99}",
+        "    duringFault: {min: 0.99}",
+        "  - name: frontend",
+        "    type: http",
+        "    endpoint: web",
+        "    tolerance: {status: [200], max: 1000}",
+        "  - name: servers-in-rotation",
+        "    type: servers",
+        "    tolerance: {min: " + instances + "}",
+        "faults:",
+        "  - id: kill",
+        "    injector: " + Sandbox.KILL_INJECTOR,
+        "    targets: {count: 1, seed: " + CHAOS_SEED + "}",
+        "    duration: " + CHAOS_FAULT_DURATION,
+        "guardrails:",
+        "  - name: success-floor",
+        "    query: '" + SUCCESS_RATE_QUERY + "'",
+        "    min: 0.95",
+        "    failureLimit: 2",
+        "errorBudget: {maxFailedRatio: 0.01}",
+        "recoveryTimeout: 45s",
+        "grace: 15s",
         ""));
   }
 

@@ -52,11 +52,12 @@ public record DemoSummary(
    *     canary's weight × its error rate × the time it had traffic; null otherwise
    * @param exposureMillis a canary's time from its first traffic to stable-only traffic (0 when it
    *     was promoted instead); null for other runs
+   * @param report the run's report file, when the demo wrote one; null otherwise
    */
   @JsonPropertyOrder({
     "workflowId", "fromVersion", "toVersion", "expectedOutcome", "outcome", "durationMillis",
     "requestsSent", "requestsFailed", "okByVersion", "message", "verdict", "failuresExpected",
-    "failureFloor", "exposureMillis"
+    "failureFloor", "exposureMillis", "report"
   })
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Run(
@@ -73,7 +74,28 @@ public record DemoSummary(
       String verdict,
       boolean failuresExpected,
       Double failureFloor,
-      Long exposureMillis) {
+      Long exposureMillis,
+      String report) {
+
+    /** A run without a report file. */
+    public Run(
+        String workflowId,
+        String fromVersion,
+        String toVersion,
+        String expectedOutcome,
+        String outcome,
+        long durationMillis,
+        long requestsSent,
+        long requestsFailed,
+        Map<String, Long> okByVersion,
+        String message,
+        String verdict,
+        boolean failuresExpected,
+        Double failureFloor,
+        Long exposureMillis) {
+      this(workflowId, fromVersion, toVersion, expectedOutcome, outcome, durationMillis, requestsSent,
+          requestsFailed, okByVersion, message, verdict, failuresExpected, failureFloor, exposureMillis, null);
+    }
 
     /** A run that must not fail any request (rolling, blue-green, a good canary). */
     public Run(
@@ -212,7 +234,13 @@ public record DemoSummary(
       if (r.verdict() != null) {
         b.append("    verdict: ").append(r.verdict()).append('\n');
       }
-      if (r.failuresExpected()) {
+      if (r.failuresExpected() && r.failureFloor() == null) {
+        // A chaos experiment: what it may fail is bounded by its own hypothesis and error budget.
+        b.append(String.format(Locale.ROOT,
+            "    failed %d of %d requests (%.2f%%) during the experiment; its hypothesis and error budget bound them%n",
+            r.requestsFailed(), r.requestsSent(),
+            r.requestsSent() == 0 ? 0.0 : 100.0 * r.requestsFailed() / r.requestsSent()));
+      } else if (r.failuresExpected()) {
         b.append(String.format(Locale.ROOT,
             "    failed %d of %d requests (%.2f%%) by design; floor (rate x weight x error rate x time) %.1f%s%n",
             r.requestsFailed(), r.requestsSent(),
@@ -220,6 +248,11 @@ public record DemoSummary(
             r.failureFloor() == null ? 0.0 : r.failureFloor(),
             r.exposureMillis() == null ? ""
                 : String.format(Locale.ROOT, "; first traffic -> stable only %.1fs", r.exposureMillis() / 1000.0)));
+      }
+    }
+    for (Run r : runs) {
+      if (r.report() != null) {
+        b.append("report of ").append(r.workflowId()).append(": ").append(r.report()).append('\n');
       }
     }
     b.append(String.format("total requests: %d sent, %d failed%n", totalRequestsSent, totalRequestsFailed));

@@ -63,6 +63,56 @@ public final class Sandbox implements AutoCloseable {
   public static final String HEALTH_CHECK = "http";
   public static final String STATE_FILE = "sandbox.json";
 
+  /**
+   * The service chaos experiments name ({@code bellwether.services.web}): backend {@value #BACKEND}
+   * behind router {@value #ROUTER}, its instances split into zones {@value #ZONE_A} (the first half)
+   * and {@value #ZONE_B} (the rest), endpoints {@code web} and {@code shop} (both the main
+   * frontend), and an SLO counted from HAProxy's exporter.
+   */
+  public static final String SERVICE = BACKEND;
+
+  public static final String ZONE_A = "a";
+  public static final String ZONE_B = "b";
+  /** The service's endpoints: both the main frontend's {@code /}. */
+  public static final List<String> ENDPOINTS = List.of("web", "shop");
+  /** The service's SLO: this share of the backend's requests must succeed over {@value #SLO_WINDOW}. */
+  public static final double SLO_OBJECTIVE = 0.99;
+
+  public static final String SLO_WINDOW = "1h";
+  /**
+   * Every answer of backend {@value #BACKEND} that users saw, by status class. Measured on HAProxy
+   * 2.6: the backend's counters also count the 503s HAProxy itself sends when no server is
+   * available (a zone cut of everything) or a request timed out in the queue, and the 502/503 of a
+   * server that died, so nothing a user saw fail escapes them.
+   */
+  public static final String SLO_TOTAL = "haproxy_backend_http_responses_total{proxy=\"" + BACKEND + "\"}";
+
+  public static final String SLO_ERRORS =
+      "haproxy_backend_http_responses_total{proxy=\"" + BACKEND + "\",code=\"5xx\"}";
+  /**
+   * The share of the service's servers that experiments may impair at once: half, so one zone
+   * (two of the four instances) may be cut, and nothing more beside it.
+   */
+  public static final double MAX_IMPAIRED_SHARE = 0.5;
+  /** Fault injector: latency on chosen servers of the service, at HAProxy (a Lua action). */
+  public static final String LATENCY_INJECTOR = "web-latency";
+  /** Fault injector: chosen servers (a zone) put in maintenance at HAProxy. */
+  public static final String ZONE_CUT_INJECTOR = "zone-cut";
+  /** Fault injector: chosen instances SIGKILLed through the deployer, restarted on restore. */
+  public static final String KILL_INJECTOR = "web-kill";
+  /** Fault injector: CPU or memory load with stress-ng; configured only when it is on the PATH. */
+  public static final String STRESS_INJECTOR = "cpu-stress";
+  /**
+   * HAProxy's connection retries (with redispatch): a killed instance then fails no GET and no
+   * request that had not reached it (see {@code HaproxyLauncher.Options.withRetries}).
+   */
+  public static final int HAPROXY_RETRIES = 3;
+  /**
+   * How long a request may wait in a backend's queue before HAProxy answers 503; only matters with
+   * a server {@code maxconn} (none by default; {@code set maxconn server} adds one at run time).
+   */
+  public static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(1);
+
   /** The metrics provider the worker configuration names: the sandbox's Prometheus. */
   public static final String METRICS = "prom";
   /**
@@ -227,6 +277,7 @@ public final class Sandbox implements AutoCloseable {
     s.scrapeTargetsDir = dir.resolve("prometheus").resolve("targets").toString();
     s.scrapeIntervalSeconds = options.scrapeIntervalSeconds();
     s.backgroundLoad = options.backgroundLoad();
+    s.chaosDir = dir.resolve("chaos").toString();
     Sandbox sandbox = new Sandbox(dir, s);
     try {
       sandbox.save();
@@ -237,6 +288,7 @@ public final class Sandbox implements AutoCloseable {
       Files.createDirectories(Path.of(s.scrapeTargetsDir));
       sandbox.startInstances(options.instances(), options.version());
       sandbox.startHaproxy();
+      sandbox.prepareChaos();
       sandbox.launchPrometheus();
       sandbox.fillBlueSlots();
       sandbox.writeNotifierSecret(options.notifierUrl());
@@ -569,6 +621,44 @@ public final class Sandbox implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + state.haproxyExporterPort + "/metrics");
   }
 
+  /**
+   * The service's zones as the worker configuration gives them: {@value #ZONE_A} holds the first
+   * half of the instances (rounded up), {@value #ZONE_B} the rest (absent with one instance).
+   */
+  public Map<String, List<String>> zones() {
+    List<String> names = new ArrayList<>(state.instances.keySet());
+    int half = (names.size() + 1) / 2;
+    Map<String, List<String>> zones = new LinkedHashMap<>();
+    zones.put(ZONE_A, List.copyOf(names.subList(0, half)));
+    if (half < names.size()) {
+      zones.put(ZONE_B, List.copyOf(names.subList(half, names.size())));
+    }
+    return Collections.unmodifiableMap(zones);
+  }
+
+  /**
+   * The latency injector's map file ({@code <backend>/<server> <delayMs>,<faultId>}), which every
+   * backend of HAProxy looks its servers up in; empty when no latency fault is in force.
+   */
+  public Path latencyMapFile() {
+    return Path.of(state.latencyMapFile);
+  }
+
+  /** The zone-cut injector's record of the states it found (empty or absent when nothing is cut). */
+  public Path maintenanceRecordFile() {
+    return Path.of(state.maintenanceRecordFile);
+  }
+
+  /** Where the process-kill and stress injectors keep their records. */
+  public Path chaosDir() {
+    return Path.of(state.chaosDir);
+  }
+
+  /** Whether the worker has the {@value #STRESS_INJECTOR} injector (stress-ng was on the PATH). */
+  public boolean hasStressInjector() {
+    return state.stressCommand != null;
+  }
+
   /** Requests per second of the background load; 0 when there is none. */
   public int backgroundLoad() {
     return state.backgroundLoad;
@@ -892,7 +982,10 @@ public final class Sandbox implements AutoCloseable {
             .withPool(state.pool, shopPort, state.poolSlots)
             .withCanaryRoute(BACKEND, state.canarySlots)
             .withSplit(state.split, SPLIT_VARIANTS, state.splitSlots)
-            .withPrometheusExporter(exporterPort);
+            .withPrometheusExporter(exporterPort)
+            .withLatencyFaults()
+            .withRetries(HAPROXY_RETRIES)
+            .withServerLimits(0, QUEUE_TIMEOUT);
     haproxy = HaproxyLauncher.start(haproxyDir, port, BACKEND, new LinkedHashMap<>(state.instances), options);
     state.frontendPort = haproxy.frontendPort();
     state.frontendUrl = "http://127.0.0.1:" + haproxy.frontendPort() + "/";
@@ -906,6 +999,8 @@ public final class Sandbox implements AutoCloseable {
     state.splitBackends = new ArrayList<>(haproxy.splitBackends(state.split));
     state.splitMapFile = haproxy.splitMapFile(state.split).toString();
     state.haproxyConfig = haproxy.configFile().toString();
+    state.latencyMapFile = haproxy.latencyFaultMapFile().toString();
+    state.maintenanceRecordFile = haproxyDir.resolve("faults-maintenance.map").toString();
     state.adminSocket = haproxy.socket().toString();
     state.runtimeApi = haproxy.runtimeApi();
     state.haproxyPid = haproxy.pid();
@@ -1115,6 +1210,7 @@ public final class Sandbox implements AutoCloseable {
     y.append("      work-dir: ").append(q(state.instancesDir)).append('\n');
     y.append("      # A Prometheus target file per instance, so every instance a run starts is scraped.\n");
     y.append("      scrape-targets-dir: ").append(q(state.scrapeTargetsDir)).append('\n');
+    appendChaosConfig(y);
     y.append("  health-checks:\n");
     y.append("    ").append(HEALTH_CHECK).append(":\n");
     y.append("      type: http\n");
@@ -1135,6 +1231,89 @@ public final class Sandbox implements AutoCloseable {
     Files.writeString(file, y.toString());
     state.workerConfig = file.toString();
     save();
+  }
+
+  /**
+   * The chaos injectors' directory (their records: killed instances, stress-ng pids), emptied: a
+   * record of an earlier sandbox here would name processes that are long gone. Also notes whether
+   * stress-ng is on the PATH, so the worker configuration only offers a stress injector it can run.
+   */
+  private void prepareChaos() throws IOException {
+    Path chaos = Path.of(state.chaosDir);
+    deleteTree(chaos);
+    Files.createDirectories(chaos);
+    Files.deleteIfExists(Path.of(state.maintenanceRecordFile));
+    state.stressCommand = onPath("stress-ng");
+    save();
+  }
+
+  /** The absolute path of {@code command} found on the PATH, else null. */
+  private static String onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String entry : path.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        Path candidate = Path.of(entry, command);
+        if (Files.isExecutable(candidate)) {
+          return candidate.toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code bellwether.services.web} and {@code bellwether.fault-injectors}: what a {@code
+   * ChaosExperiment} on service {@value #SERVICE} may name.
+   */
+  private void appendChaosConfig(StringBuilder y) {
+    Map<String, List<String>> zones = zones();
+    y.append("  # Chaos experiments: the service they name, and the faults they may inject.\n");
+    y.append("  services:\n");
+    y.append("    ").append(SERVICE).append(":\n");
+    y.append("      router: ").append(ROUTER).append('\n');
+    y.append("      backend: ").append(BACKEND).append('\n');
+    y.append("      metrics: ").append(METRICS).append('\n');
+    y.append("      zones:\n");
+    zones.forEach(
+        (zone, servers) ->
+            y.append("        ").append(zone).append(": [")
+                .append(String.join(", ", servers.stream().map(Sandbox::q).toList())).append("]\n"));
+    y.append("      endpoints:\n");
+    for (String endpoint : ENDPOINTS) {
+      y.append("        ").append(endpoint).append(": ").append(q(state.frontendUrl)).append('\n');
+    }
+    y.append("      # A zone cut impairs all of its zone: with less, the blast-radius coordinator refuses it.\n");
+    y.append("      max-impaired-share: ").append(MAX_IMPAIRED_SHARE).append('\n');
+    y.append("      # Every answer of the backend, HAProxy's own 503s included (no server, queue timeout).\n");
+    y.append("      slo:\n");
+    y.append("        objective: ").append(SLO_OBJECTIVE).append('\n');
+    y.append("        window: ").append(SLO_WINDOW).append('\n');
+    y.append("        total: ").append(q(SLO_TOTAL)).append('\n');
+    y.append("        errors: ").append(q(SLO_ERRORS)).append('\n');
+    y.append("  fault-injectors:\n");
+    y.append("    ").append(LATENCY_INJECTOR).append(":\n");
+    y.append("      type: haproxy-latency\n");
+    y.append("      router: ").append(ROUTER).append('\n');
+    y.append("      map-file: ").append(q(state.latencyMapFile)).append('\n');
+    y.append("    ").append(ZONE_CUT_INJECTOR).append(":\n");
+    y.append("      type: haproxy-maintenance\n");
+    y.append("      router: ").append(ROUTER).append('\n');
+    y.append("      map-file: ").append(q(state.maintenanceRecordFile)).append('\n');
+    y.append("      state-file: ").append(q(state.poolStateFile)).append('\n');
+    y.append("    ").append(KILL_INJECTOR).append(":\n");
+    y.append("      type: process-kill\n");
+    y.append("      router: ").append(ROUTER).append('\n');
+    y.append("      deployer: ").append(DEPLOYER).append('\n');
+    y.append("      work-dir: ").append(q(state.chaosDir)).append('\n');
+    if (state.stressCommand != null) {
+      y.append("    ").append(STRESS_INJECTOR).append(":\n");
+      y.append("      type: stress\n");
+      y.append("      command: [").append(q(state.stressCommand)).append("]\n");
+      y.append("      work-dir: ").append(q(state.chaosDir)).append('\n');
+    }
   }
 
   /** Puts the notifier URL, when there is one, in its own config tree for the worker. */

@@ -124,6 +124,15 @@ public final class SandboxState {
   public String apiEnvFile;
   public String apiSecretsDir;
 
+  /**
+   * Chaos: HAProxy's latency-fault map file, the zone-cut injector's record, the directory of the
+   * process-kill and stress injectors' records, and stress-ng's path (null when not installed).
+   */
+  public String latencyMapFile;
+  public String maintenanceRecordFile;
+  public String chaosDir;
+  public String stressCommand;
+
   public int workerPort;
   public String workerActuatorUrl;
   public long workerPid;
