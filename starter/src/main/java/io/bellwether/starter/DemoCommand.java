@@ -20,6 +20,7 @@ import io.bellwether.contracts.chaos.Verdict;
 import io.bellwether.contracts.gate.GateStatus;
 import io.bellwether.contracts.rolling.OperatorRequest;
 import io.bellwether.contracts.rolling.RollingDeploymentWorkflow;
+import io.bellwether.contracts.rolling.RunEvent;
 import io.bellwether.contracts.spec.RollingDeploymentSpec;
 import io.bellwether.contracts.spec.WorkflowIds;
 import io.bellwether.starter.demo.DemoSpecs;
@@ -40,6 +41,7 @@ import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -362,6 +364,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println(String.format(java.util.Locale.ROOT,
           "   while the split was open: %d shoppers, %d saw more than one variant; control got %.1f%% of them (planned 50%%)",
           open.users(), open.stickyViolations(), open.userShare("control") * 100));
+      if (open.stickyViolations() > 0) {
+        out.println("   saw more than one variant: " + String.join("; ", open.violationSamples()));
+      }
     }
     out.println("   shoppers, whole run: " + ShopperLoad.describe(seen));
     out.println("   traffic during the run: " + LoadGenerator.describe(during));
@@ -426,18 +431,22 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void watch() {
-      boolean opened = false;
+      ABTestStatus lastOpen = null;
       while (!stopping) {
         try {
           ABTestStatus s = run.status();
-          if (!opened && s.splitOpen()) {
-            opened = true;
+          if (lastOpen == null && s.splitOpen()) {
             shoppers.resetObservations();
-          } else if (opened && (s.evaluation() != null || !s.splitOpen())) {
-            // Collection ended: the decision is made and the split is about to close (users then
-            // go back to the stable backend, which is no broken assignment).
-            whileOpen = shoppers.snapshot();
+            lastOpen = s;
+          } else if (lastOpen != null && (s.evaluation() != null || !s.splitOpen())) {
+            // Collection ended: the decision is made and the split is closing (users then go back
+            // to the stable backend, which is no broken assignment). Polling cannot tell when the
+            // router changed, so the cut is the run's own record: the decision, written before
+            // the split is closed, else the last event written while it was still open.
+            whileOpen = shoppers.snapshot(closingCut(lastOpen, s));
             return;
+          } else if (lastOpen != null) {
+            lastOpen = s;
           }
         } catch (RuntimeException e) {
           // The run has no workflow task yet, or the server is briefly busy: ask again.
@@ -448,6 +457,17 @@ final class DemoCommand implements Callable<Integer> {
           return;
         }
       }
+    }
+
+    /** The latest moment the split was surely still open, from the run's audit trail. */
+    static Instant closingCut(ABTestStatus lastOpen, ABTestStatus closing) {
+      for (RunEvent e : closing.events()) {
+        if ("evaluated".equals(e.action())) {
+          return Instant.parse(e.time());
+        }
+      }
+      List<RunEvent> events = lastOpen.events();
+      return events.isEmpty() ? Instant.EPOCH : Instant.parse(events.get(events.size() - 1).time());
     }
 
     void stop() {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -248,8 +249,24 @@ public final class ShopperLoad implements AutoCloseable {
 
   /** What one user did in one phase. Written only by that user's (serialized) visits. */
   private static final class Seen {
-    final Set<String> variants = ConcurrentHashMap.newKeySet();
+    /** Each variant the user saw, with the wall-clock millis its first answer arrived. */
+    final Map<String, Long> variants = new ConcurrentHashMap<>();
     volatile Boolean buys;
+
+    void saw(String variant) {
+      variants.putIfAbsent(variant, System.currentTimeMillis());
+    }
+
+    /** The variants first seen in answers that arrived at or before {@code cutoff}. */
+    Set<String> seenBy(long cutoff) {
+      Set<String> out = new TreeSet<>();
+      variants.forEach((v, at) -> {
+        if (at <= cutoff) {
+          out.add(v);
+        }
+      });
+      return out;
+    }
   }
 
   private static final class Tally {
@@ -393,13 +410,25 @@ public final class ShopperLoad implements AutoCloseable {
 
   /** The current phase's observations now. Never null; all zero before {@link #start()}. */
   public Snapshot snapshot() {
+    return snapshot(Instant.ofEpochMilli(Long.MAX_VALUE));
+  }
+
+  /**
+   * The current phase's observations, with users and the variants they saw limited to answers
+   * that arrived at or before {@code cutoff} (wall clock); requests, failures and the per-variant
+   * exposure and conversion counts stay the phase's. For judging stickiness up to a moment known
+   * only afterwards, such as the time a run recorded its decision to close a split: a user who
+   * went back to the stable backend once the split closed is then no broken assignment.
+   */
+  public Snapshot snapshot(Instant cutoff) {
+    long until = cutoff.toEpochMilli();
     Phase ph = phase;
     Map<String, Long> usersByVariant = new TreeMap<>();
     long exposed = 0;
     long violations = 0;
     TreeMap<Integer, Set<String>> violators = new TreeMap<>();
     for (Map.Entry<Integer, Seen> e : ph.users.entrySet()) {
-      Set<String> seen = new TreeSet<>(e.getValue().variants);
+      Set<String> seen = e.getValue().seenBy(until);
       if (seen.isEmpty()) {
         continue;
       }
@@ -514,7 +543,7 @@ public final class ShopperLoad implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
               }
               Seen seen = ph.users.computeIfAbsent(u.index, i -> new Seen());
-              seen.variants.add(page.variant());
+              seen.saw(page.variant());
               Tally tally = ph.tally(page.variant());
               tally.exposures.increment();
               if (seen.buys != null) {
@@ -546,7 +575,7 @@ public final class ShopperLoad implements AutoCloseable {
               }
               // The order's variant is also one the user saw: a split that sends the checkout
               // elsewhere breaks stickiness too.
-              seen.variants.add(order.variant());
+              seen.saw(order.variant());
               ph.tally(order.variant()).conversions.increment();
             });
   }

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,10 +249,17 @@ class ShopperLoadTest {
       awaitArrivals(load, 60);
       assertEquals(0, load.snapshot().stickyViolations(), "the hash split is sticky");
 
+      Instant beforeFlip = Instant.now();
+      Thread.sleep(5);
       flip = true;
       awaitArrivals(load, load.snapshot().arrivals() + 200);
       load.stop();
       Snapshot broken = load.snapshot();
+      // Up to a moment before the flip nobody had seen two variants, whatever came after.
+      Snapshot upToFlip = load.snapshot(beforeFlip);
+      assertEquals(0, upToFlip.stickyViolations(), upToFlip.violationSamples().toString());
+      assertTrue(upToFlip.users() > 0 && upToFlip.users() < broken.users() + 1, upToFlip.toString());
+      assertEquals(broken.requests(), upToFlip.requests(), "counters stay the phase's");
       List<String> switched = new ArrayList<>();
       answered.forEach(
           (user, variants) -> {
