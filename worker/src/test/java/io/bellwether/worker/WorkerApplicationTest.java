@@ -86,6 +86,14 @@ class WorkerApplicationTest {
   }
 
   @Test
+  void theEmbeddedServersStaleCancelGapIsMended() {
+    assertTrue(
+        client.getWorkflowServiceStubs().getOptions().getGrpcClientInterceptors().stream()
+            .anyMatch(StaleCancelRecovery.class::isInstance),
+        "a task cancelling a just-finished activity must not wedge its run");
+  }
+
+  @Test
   void stickyExecutionIsOffWithTheEmbeddedServer(
       @Autowired WorkerConfiguration.BellwetherWorkerRegistration registration) {
     assertEquals(
