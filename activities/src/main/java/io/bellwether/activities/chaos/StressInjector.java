@@ -181,6 +181,26 @@ public final class StressInjector implements FaultInjector {
     }
   }
 
+  /**
+   * Kills every load recorded in {@code workDir} and deletes the records and logs: for tearing a
+   * host down (a sandbox going away) when no workflow is left to restore its faults. Returns the
+   * number of processes killed.
+   */
+  public static int stopAll(Path workDir) {
+    Path dir = workDir.toAbsolutePath();
+    int killed = 0;
+    synchronized (LOCKS.computeIfAbsent(dir, p -> new Object())) {
+      for (Path file : FaultFiles.list(dir, SUFFIX)) {
+        killed += kill(Record.parse(FaultFiles.read(file).orElse("")));
+        String name = file.getFileName().toString();
+        FaultFiles.delete(dir.resolve(name + ".log"));
+        FaultFiles.delete(dir.resolve(name + ".out"));
+        FaultFiles.delete(file);
+      }
+    }
+    return killed;
+  }
+
   /** Active while any process of the load runs. */
   @Override
   public FaultState probe(FaultRequest request) {

@@ -173,6 +173,23 @@ class StressInjectorTest {
     report("injectIsIdempotentANewMagnitudeReplacesTheLoadAndARestartedInjectorRestores", 1, List.of(first, second));
   }
 
+  @Test
+  void stopAllEndsEveryRecordedLoadWhenNoWorkflowIsLeftToRestoreIt() throws Exception {
+    assertEquals(0, StressInjector.stopAll(workDir), "nothing recorded, nothing killed");
+    FaultRequest fault = stress("chaos-stress-4/f1", Map.of("cpu", "1", "cpuLoad", "20"), 30_000);
+    assertTrue(injector.inject(fault).active());
+    long pgid = recordedGroups().get(0);
+    assertFalse(processesOfGroup(pgid).isEmpty());
+
+    int killed = StressInjector.stopAll(workDir);
+    assertTrue(killed >= 1, "killed " + killed);
+    assertEquals(List.of(), processesOfGroup(pgid), "every process of the group is gone");
+    assertFalse(injector.probe(fault).active());
+    assertEquals(0, leftBehind(List.of(pgid)), "records and logs deleted too");
+    assertEquals(0, StressInjector.stopAll(workDir), "a second call finds nothing");
+    report("stopAllEndsEveryRecordedLoadWhenNoWorkflowIsLeftToRestoreIt", 1, List.of(pgid));
+  }
+
   /** The process group ids in the record files of the work directory. */
   private List<Long> recordedGroups() {
     List<Long> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.bellwether.starter.sandbox;
 import io.bellwether.contracts.bluegreen.PoolInstances;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bellwether.activities.chaos.StressInjector;
 import io.bellwether.activities.config.DeployerConfig;
 import io.bellwether.activities.deploy.ProcessDeployer;
 import io.bellwether.activities.haproxy.HaproxyLauncher;
@@ -385,6 +386,11 @@ public final class Sandbox implements AutoCloseable {
     attempt(problems, "prometheus", () -> Processes.stop(state.prometheusPid, state.prometheusStartMillis, STOP_GRACE));
     if (state.instancesDir != null && Files.isDirectory(Path.of(state.instancesDir))) {
       attempt(problems, "instances", () -> ProcessDeployer.stopAll(Path.of(state.instancesDir)));
+    }
+    if (state.chaosDir != null && Files.isDirectory(Path.of(state.chaosDir))) {
+      // The worker is gone, so nothing restores a stress load still running: end it here rather
+      // than leave it burning until its own --timeout.
+      attempt(problems, "stress loads", () -> StressInjector.stopAll(Path.of(state.chaosDir)));
     }
     attempt(problems, "temporal", () -> Processes.stop(state.temporalPid, state.temporalStartMillis, STOP_GRACE));
     if (problems.isEmpty()) {
