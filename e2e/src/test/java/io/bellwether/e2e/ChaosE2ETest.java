@@ -289,7 +289,8 @@ class ChaosE2ETest extends SandboxE2E {
     String server = activeFault(active).targets().get(0).server();
     awaitTrue(() -> latencyEntries().containsKey(Sandbox.BACKEND + "/" + server), Duration.ofSeconds(5),
         "the latency map holds " + server);
-    assertTrue(slowestOf(12) >= 700, "some requests are delayed while the fault is in force");
+    // One server of four is slow; the steady load shares the round robin, so ask until one lands.
+    assertTrue(firstSlowWithin(40, 700), "some requests are delayed while the fault is in force");
 
     sandbox.killWorker();
     long killedAt = System.nanoTime();
@@ -646,6 +647,16 @@ class ChaosE2ETest extends SandboxE2E {
   }
 
   /** The slowest of {@code n} GETs through the frontend, in milliseconds. */
+  /** Whether one of at most {@code n} requests through the frontend took {@code millis} or more. */
+  private boolean firstSlowWithin(int n, long millis) throws Exception {
+    for (int i = 0; i < n; i++) {
+      if (slowestOf(1) >= millis) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private long slowestOf(int n) throws Exception {
     long slowest = 0;
     for (int i = 0; i < n; i++) {
